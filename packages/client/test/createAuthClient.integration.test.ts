@@ -1,0 +1,96 @@
+import { namedExamples, type Prism, startPrism } from "@ipos/testing"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createAuthClient, servers } from "../src/index.js"
+
+// The openapi-fetch client against Prism mocking spec/openapi.yaml: every named example comes back
+// exactly, and Prism's request validation rejects what the contract forbids.
+let prism: Prism
+beforeAll(async () => {
+  prism = await startPrism({ mode: "mock" })
+})
+afterAll(() => prism?.stop())
+
+const credentials = { apiKey: "contract-test-key", secretKey: "contract-test-secret" } as const
+
+describe("createAuthClient against Prism", () => {
+  const examples = namedExamples()
+
+  it("covers every documented code and both successes", () => {
+    expect(examples.map((e) => e.name).sort()).toEqual([
+      "AUTH_ERR_001",
+      "AUTH_ERR_002",
+      "AUTH_ERR_003",
+      "AUTH_ERR_004",
+      "AUTH_ERR_005",
+      "AUTH_ERR_006",
+      "AUTH_ERR_007",
+      "AUTH_ERR_008",
+      "AUTH_ERR_009",
+      "AUTH_ERR_011",
+      "AUTH_ERR_012",
+      "Refreshed",
+      "Success"
+    ])
+  })
+
+  it.each(examples.map((e) => [`${e.operation} ${e.name}`, e] as const))("%s", async (_, example) => {
+    const client = createAuthClient({ baseUrl: prism.url })
+    const headers = { Prefer: `example=${example.name}` }
+    const result =
+      example.operation === "/v1/authenticate-token"
+        ? await client.POST("/v1/authenticate-token", {
+            params: { header: { ...credentials, scope: "PaymentTokenization", jwtTokenExpiryMinutes: 60 } },
+            headers
+          })
+        : await client.POST("/v1/refresh-token", {
+            params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
+            headers
+          })
+    expect(result.response.status).toBe(200)
+    expect(result.data).toEqual(example.value)
+  })
+
+  it("receives an AuthError under 4xx when the status is forced", async () => {
+    const client = createAuthClient({ baseUrl: prism.url })
+    const result = await client.POST("/v1/refresh-token", {
+      params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
+      headers: { Prefer: "code=401, example=AUTH_ERR_008" }
+    })
+    expect(result.response.status).toBe(401)
+    expect(result.error).toEqual({ errorCode: "AUTH_ERR_008", errorMessage: "Invalid Signature." })
+  })
+
+  it("is rejected by Prism's validation when a required header is missing", async () => {
+    const client = createAuthClient({ baseUrl: prism.url })
+    // The types forbid this call; the cast is the point of the test.
+    const header = { secretKey: credentials.secretKey, scope: "Recurring" } as unknown as {
+      apiKey: string
+      secretKey: string
+      scope: "Recurring"
+    }
+    const result = await client.POST("/v1/authenticate-token", { params: { header } })
+    expect(result.response.status).toBe(422)
+    expect(JSON.parse(result.response.headers.get("sl-violations") ?? "[]")).toEqual([
+      {
+        location: ["request", "header"],
+        severity: "Error",
+        code: "required",
+        message: "Request header must have required property 'apikey'"
+      }
+    ])
+  })
+
+  it("is rejected by Prism's validation when jwtTokenExpiryMinutes is outside 30..1440", async () => {
+    const client = createAuthClient({ baseUrl: prism.url })
+    const result = await client.POST("/v1/authenticate-token", {
+      params: { header: { ...credentials, scope: "Recurring", jwtTokenExpiryMinutes: 29 } }
+    })
+    expect(result.response.status).toBe(422)
+    const violations = JSON.parse(result.response.headers.get("sl-violations") ?? "[]") as Array<{ code: string }>
+    expect(violations.map((v) => v.code)).toEqual(["minimum"])
+  })
+
+  it("knows both servers of the spec", () => {
+    expect(servers).toEqual({ sandbox: "https://auth.ipospays.tech", production: "https://auth.ipospays.com" })
+  })
+})

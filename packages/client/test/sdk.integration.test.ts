@@ -1,0 +1,44 @@
+import { namedExamples, type Prism, startPrism } from "@ipos/testing"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { authenticateToken, createClient, refreshToken } from "../src/sdk.js"
+
+// The @hey-api/openapi-ts SDK against Prism mocking spec/openapi.yaml.
+let prism: Prism
+beforeAll(async () => {
+  prism = await startPrism({ mode: "mock" })
+})
+afterAll(() => prism?.stop())
+
+describe("hey-api SDK against Prism", () => {
+  it.each(namedExamples().map((e) => [`${e.operation} ${e.name}`, e] as const))("%s", async (_, example) => {
+    const client = createClient({ baseUrl: prism.url })
+    const headers = { Prefer: `example=${example.name}` }
+    const result =
+      example.operation === "/v1/authenticate-token"
+        ? await authenticateToken({
+            client,
+            headers: { apiKey: "sdk-key", secretKey: "sdk-secret", scope: "BatchReport", ...headers }
+          })
+        : await refreshToken({
+            client,
+            headers: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", ...headers }
+          })
+    expect(result.response.status).toBe(200)
+    expect(result.data).toEqual(example.value)
+  })
+
+  it("is rejected by Prism's validation when the refreshToken header is missing", async () => {
+    const client = createClient({ baseUrl: prism.url })
+    const headers = { token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } as unknown as { refreshToken: true; token: string }
+    const result = await refreshToken({ client, headers })
+    expect(result.response.status).toBe(422)
+    expect(JSON.parse(result.response.headers.get("sl-violations") ?? "[]")).toEqual([
+      {
+        location: ["request", "header"],
+        severity: "Error",
+        code: "required",
+        message: "Request header must have required property 'refreshtoken'"
+      }
+    ])
+  })
+})
