@@ -72,13 +72,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 type Snapshot = Mutable<FaultsSnapshot> & { outageEndsAt: number | null }
 
 const fail = (path: string, rule: string): never => {
-  throw new SandboxConfigError(`faults.${path} ${rule}`)
+  throw new SandboxConfigError(`${path === "" ? "faults" : `faults.${path}`} ${rule}`)
 }
 
 const object = (value: unknown, path: string, keys: ReadonlyArray<string>): Fields => {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    return fail(path, "must be an object or null")
-  for (const key of Object.keys(value)) if (!keys.includes(key)) fail(`${path}.${key}`, "is not a known setting")
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail(path, path === "" ? "must be an object" : "must be an object or null")
+  }
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) fail(path === "" ? key : `${path}.${key}`, "is not a known setting")
+  }
   return value as Fields
 }
 
