@@ -60,7 +60,15 @@ export const claimsOf = (token: string): TokenClaims =>
 /** A clock a test moves by hand; starts at a fixed instant. */
 export const manualClock = (start = Date.parse("2026-03-01T12:00:00.000Z")) => {
   let now = start
-  return { now: () => now, advance: (ms: number) => void (now += ms), set: (ms: number) => void (now = ms) }
+  return {
+    now: () => now,
+    advance: (ms: number): void => {
+      now += ms
+    },
+    set: (ms: number): void => {
+      now = ms
+    }
+  }
 }
 
 /** Writes raw bytes to a port and resolves with everything read until the server closes (or `timeoutMs`). */
