@@ -1,0 +1,453 @@
+/**
+ * The iPOSpays Authentication Token API as an Effect service: `authenticate` and `refresh`, over
+ * the generated `openapi-fetch` client of `@ipos/auth-client` and an injectable `fetch`.
+ *
+ * Every call: validates its inputs before sending anything; runs each attempt under a timeout
+ * (default 10 s) that aborts the request through its `AbortSignal` (so does interruption);
+ * decides success or failure from the body's shape under any status; retries only retryable
+ * failures (exponential backoff with jitter, 4 attempts, 30 s in total, `Retry-After` honoured);
+ * learns the service's clock offset from the `Date` header and the token's `iat`; records a span
+ * (`ipos.auth.authenticate` / `ipos.auth.refresh`) and metrics. Keys stay `Redacted` until the
+ * headers are written; no message, span or metric carries a key or a whole token.
+ *
+ * @since 0.1.0
+ */
+import { createAuthClient, servers } from "@ipos/auth-client"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import { type ClockOffset, estimateOffset, noOffset, parseHttpDate } from "./ClockSkew.js"
+import { type AuthConfigInput, loadAuthConfig } from "./Config.js"
+import { type Credentials, type CredentialsInput, makeCredentials } from "./Credentials.js"
+import { type AuthFailure, summarize } from "./Failure.js"
+import { bodyFromError, bodyFromText, classify, networkReason, type RawAnswer } from "./internal/response.js"
+import { decodeJwt, fingerprint as fingerprintOf } from "./Jwt.js"
+import * as Metrics from "./Metrics.js"
+import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./Retry.js"
+import type { Environment, Scope } from "./Schemas.js"
+import { MalformedResponse, type Operation, Timeout, Unavailable } from "./TransportError.js"
+import {
+  ValidationError,
+  validateBaseUrl,
+  validateEnvironment,
+  validateExpiryMinutes,
+  validateScope,
+  validateToken
+} from "./ValidationError.js"
+
+/**
+ * A `fetch`-compatible function: `globalThis.fetch`, `nodeFetch` from `@ipos/auth-core/node`, or a
+ * test double.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+
+/**
+ * Options of the API layer. Everything is optional: without a base URL the environment's server is
+ * used (`sandbox` by default).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthApiOptions {
+  /** Default credentials for `authenticate`. */
+  readonly credentials?: Credentials | CredentialsInput | undefined
+  /** `sandbox` (default) or `production`: picks the server from the spec's `servers`. */
+  readonly env?: Environment | undefined
+  /** Overrides the server, e.g. `http://127.0.0.1:4010` (a sandbox or Prism). */
+  readonly baseUrl?: string | undefined
+  /** The transport; defaults to `globalThis.fetch`. */
+  readonly fetch?: Fetch | undefined
+  /** Extra headers on every request (e.g. `Prefer: example=AUTH_ERR_004` for Prism). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Per-attempt timeout in milliseconds (default 10 000). */
+  readonly timeoutMs?: number | undefined
+  /** Overrides of the retry policy. */
+  readonly retry?: Partial<RetryPolicy> | undefined
+  /** Default requested lifetime for `authenticate` (30…1440 minutes); not sent when absent. */
+  readonly expiryMinutes?: number | undefined
+}
+
+/**
+ * A request for a new token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthenticateRequest {
+  readonly scope: Scope
+  /** Requested lifetime (30…1440); defaults to the layer's `expiryMinutes`, else not sent. */
+  readonly expiryMinutes?: number | undefined
+  /** Overrides the layer's credentials. */
+  readonly credentials?: Credentials | undefined
+}
+
+/**
+ * Options of a refresh.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshOptions {
+  /** Lifetime assumed when the new token has no readable `exp` (default 30 minutes). */
+  readonly fallbackExpiryMinutes?: number | undefined
+}
+
+/**
+ * A token as issued, with what is known about its lifetime. Server times are epoch milliseconds
+ * on the service's clock; `local*` times are on this machine's clock, corrected by the learned
+ * offset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IssuedToken {
+  /** The JWT, `Redacted`: `Redacted.value(issued.token)` to put it in a header. */
+  readonly token: Redacted.Redacted<string>
+  readonly operation: Operation
+  /** The requested scope (`undefined` for a refresh). */
+  readonly scope: Scope | undefined
+  /** The claim `scope` (an internal name such as `paymentTokenize`). */
+  readonly claimScope: string | undefined
+  /** `…` and the last 6 characters of the signature. */
+  readonly fingerprint: string
+  /** `createdDt` as sent (a string of epoch milliseconds). */
+  readonly createdDt: string
+  /** `iat` in ms (service clock), when readable. */
+  readonly issuedAt: number | undefined
+  /** `exp` in ms (service clock); `createdDt` + requested minutes only when `exp` is unreadable. */
+  readonly expiresAt: number
+  readonly expirySource: "exp" | "createdDt"
+  /** Local wall-clock time the successful attempt started. */
+  readonly requestedAt: number
+  /** Local monotonic time (ms) the successful attempt started. */
+  readonly requestedAtMonotonic: number
+  /** Local wall-clock time the answer arrived. */
+  readonly receivedAt: number
+  /** The learned `service − local` offset used for this token. */
+  readonly clockOffset: ClockOffset
+  /** `expiresAt` on the local clock (`expiresAt − clockOffset.offsetMs`). */
+  readonly localExpiresAt: number
+  /** `issuedAt` on the local clock, when known. */
+  readonly localIssuedAt: number | undefined
+  /** Attempts it took (1 without retries). */
+  readonly attempts: number
+}
+
+/**
+ * The service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthApiShape {
+  /** The server in use (no trailing slash). */
+  readonly baseUrl: string
+  /** The default credentials, if any. */
+  readonly credentials: Credentials | undefined
+  /** `POST /v1/authenticate-token`. */
+  readonly authenticate: (request: AuthenticateRequest) => Effect.Effect<IssuedToken, AuthFailure>
+  /** `POST /v1/refresh-token`. */
+  readonly refresh: (
+    token: Redacted.Redacted<string> | string,
+    options?: RefreshOptions
+  ) => Effect.Effect<IssuedToken, AuthFailure>
+  /** The clock offset learned from the last answer. */
+  readonly clockOffset: Effect.Effect<ClockOffset>
+}
+
+/**
+ * The API service.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { AuthApi } from "@ipos/auth-core"
+ *
+ * const program = Effect.gen(function* () {
+ *   const api = yield* AuthApi
+ *   const issued = yield* api.authenticate({ scope: "PaymentTokenization", expiryMinutes: 60 })
+ *   return Redacted.value(issued.token)
+ * }).pipe(Effect.provide(AuthApi.layer({ credentials: { apiKey, secretKey }, env: "sandbox" })))
+ * ```
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class AuthApi extends Context.Service<AuthApi, AuthApiShape>()("@ipos/auth-core/AuthApi") {
+  /**
+   * A layer from options (validated when the layer is built).
+   *
+   * @example
+   * ```ts
+   * const ApiLive = AuthApi.layer({ credentials: { apiKey, secretKey }, baseUrl: "http://127.0.0.1:4010" })
+   * ```
+   */
+  static readonly layer = (options: AuthApiOptions = {}): Layer.Layer<AuthApi, ValidationError> =>
+    Layer.effect(AuthApi, makeAuthApi(options))
+
+  /**
+   * A layer from the environment (`IPOS_*`, see `Config`); `options` override it.
+   *
+   * @example
+   * ```ts
+   * const ApiLive = AuthApi.layerConfig({ timeoutMs: 5000 })
+   * ```
+   */
+  static readonly layerConfig = (
+    options: Omit<AuthApiOptions, "credentials" | "env" | "baseUrl" | "expiryMinutes"> & {
+      readonly overrides?: AuthConfigInput | undefined
+    } = {}
+  ): Layer.Layer<AuthApi, ValidationError> =>
+    Layer.effect(
+      AuthApi,
+      Effect.flatMap(loadAuthConfig(options.overrides), (config) =>
+        makeAuthApi({
+          ...options,
+          credentials: config.credentials,
+          env: config.env,
+          baseUrl: config.baseUrl,
+          expiryMinutes: config.expiryMinutes
+        })
+      )
+    )
+}
+
+const isCredentials = (c: Credentials | CredentialsInput): c is Credentials =>
+  Redacted.isRedacted(c.apiKey) && Redacted.isRedacted(c.secretKey)
+
+const defaultFetch: Fetch = (input, init) => globalThis.fetch(input, init)
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const FALLBACK_EXPIRY_MINUTES = 30
+
+/**
+ * Builds the service from options. Fails with a `ValidationError` for a bad base URL, environment,
+ * timeout, expiry or credentials.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { makeAuthApi } from "@ipos/auth-core"
+ * const api = Effect.runSync(makeAuthApi({ baseUrl: "http://127.0.0.1:4010", credentials: { apiKey, secretKey } }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApiShape, ValidationError> =>
+  Effect.gen(function* () {
+    const env = yield* Effect.fromResult(validateEnvironment(options.env ?? "sandbox"))
+    const baseUrl = yield* Effect.fromResult(validateBaseUrl(options.baseUrl ?? servers[env]))
+    const credentials =
+      options.credentials === undefined
+        ? undefined
+        : isCredentials(options.credentials)
+          ? options.credentials
+          : yield* Effect.fromResult(makeCredentials(options.credentials))
+    const defaultExpiry =
+      options.expiryMinutes === undefined
+        ? undefined
+        : yield* Effect.fromResult(validateExpiryMinutes(options.expiryMinutes))
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      return yield* new ValidationError({ field: "options", reason: "timeoutMs must be a positive number" })
+    }
+    const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry }
+    const extraHeaders = { ...options.headers }
+    const client = createAuthClient({ baseUrl, fetch: options.fetch ?? defaultFetch })
+    let lastOffset: ClockOffset = noOffset
+
+    type Send = (signal: AbortSignal) => Promise<RawAnswer>
+
+    const toAnswer = (result: { data?: unknown; error?: unknown; response: Response }): RawAnswer => ({
+      status: result.response.status,
+      body: result.response.ok
+        ? bodyFromText(typeof result.data === "string" ? result.data : undefined)
+        : bodyFromError(result.error),
+      date: result.response.headers.get("date"),
+      retryAfter: result.response.headers.get("retry-after")
+    })
+
+    /** One attempt: send, classify, build the issued token. */
+    const attemptOnce = (
+      operation: Operation,
+      send: Send,
+      secrets: ReadonlyArray<string>,
+      scope: Scope | undefined,
+      fallbackMinutes: number,
+      attempt: number
+    ): Effect.Effect<IssuedToken, AuthFailure> =>
+      Effect.gen(function* () {
+        const clock = yield* Clock.Clock
+        const requestedAt = clock.currentTimeMillisUnsafe()
+        const requestedAtMonotonic = Number(clock.monotonicTimeNanosUnsafe()) / 1e6
+        const answer = yield* Effect.tryPromise({
+          try: (signal) => send(signal),
+          catch: (cause) => new Unavailable({ operation, reason: networkReason(cause) })
+        })
+        const receivedAt = clock.currentTimeMillisUnsafe()
+        const serverDate = parseHttpDate(answer.date)
+        const body = yield* Effect.fromResult(classify(operation, answer, secrets, serverDate ?? receivedAt))
+        const decoded = decodeJwt(body.token)
+        const claims = Result.isSuccess(decoded) ? decoded.success : undefined
+        const offset = estimateOffset({ requestedAt, receivedAt, serverDate, issuedAt: claims?.issuedAt }, lastOffset)
+        lastOffset = offset
+        const createdAt = Number(body.createdDt)
+        const expiresAt = claims?.expiresAt ?? createdAt + fallbackMinutes * 60_000
+        if (!Number.isFinite(expiresAt)) {
+          return yield* new MalformedResponse({
+            operation,
+            status: answer.status,
+            reason: "a token without a readable expiry",
+            excerpt: ""
+          })
+        }
+        return {
+          token: Redacted.make(body.token, { label: "token" }),
+          operation,
+          scope,
+          claimScope: claims?.claimScope,
+          fingerprint: claims?.fingerprint ?? fingerprintOf(body.token),
+          createdDt: body.createdDt,
+          issuedAt: claims?.issuedAt,
+          expiresAt,
+          expirySource: claims?.expiresAt === undefined ? "createdDt" : "exp",
+          requestedAt,
+          requestedAtMonotonic,
+          receivedAt,
+          clockOffset: offset,
+          localExpiresAt: expiresAt - offset.offsetMs,
+          localIssuedAt: claims?.issuedAt === undefined ? undefined : claims.issuedAt - offset.offsetMs,
+          attempts: attempt
+        } satisfies IssuedToken
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: timeoutMs,
+          orElse: () => Effect.fail(new Timeout({ operation, timeoutMs }))
+        })
+      )
+
+    /** Retries, span, metrics around the attempts. */
+    const call = (
+      operation: Operation,
+      send: Send,
+      secrets: ReadonlyArray<string>,
+      scope: Scope | undefined,
+      fallbackMinutes: number
+    ): Effect.Effect<IssuedToken, AuthFailure> =>
+      Effect.gen(function* () {
+        const started = yield* Clock.currentTimeMillis
+        const result = yield* Effect.result(
+          withRetry(
+            policy,
+            (n) => attemptOnce(operation, send, secrets, scope, fallbackMinutes, n),
+            (error, n, delayMs) =>
+              Effect.all([
+                Metric.update(Metric.withAttributes(Metrics.retriesTotal, { operation, code: codeLabel(error) }), 1),
+                Effect.logDebug("iPOSpays auth call will be retried", {
+                  operation,
+                  attempt: n,
+                  delayMs,
+                  error: summarize(error).message
+                })
+              ]).pipe(Effect.asVoid)
+          )
+        )
+        const elapsed = (yield* Clock.currentTimeMillis) - started
+        const outcome = Result.isSuccess(result) ? "success" : "failure"
+        const code = Result.isSuccess(result) ? "none" : codeLabel(result.failure)
+        yield* Metric.update(Metric.withAttributes(Metrics.requestsTotal, { operation, outcome, code }), 1)
+        yield* Metric.update(Metric.withAttributes(Metrics.requestDuration, { operation, outcome }), elapsed)
+        yield* Effect.annotateCurrentSpan({
+          "ipos.outcome": outcome,
+          "ipos.code": code,
+          ...(Result.isSuccess(result)
+            ? { "ipos.attempts": result.success.attempts, "ipos.token.fingerprint": result.success.fingerprint }
+            : {})
+        })
+        return yield* Effect.fromResult(result)
+      }).pipe(
+        Effect.withSpan(`ipos.auth.${operation}`, {
+          attributes: {
+            "ipos.operation": operation,
+            "ipos.base_url": baseUrl,
+            ...(scope ? { "ipos.scope": scope } : {})
+          }
+        })
+      )
+
+    const authenticate = (request: AuthenticateRequest): Effect.Effect<IssuedToken, AuthFailure> =>
+      Effect.gen(function* () {
+        const scope = yield* Effect.fromResult(validateScope(request.scope))
+        const minutes =
+          request.expiryMinutes === undefined
+            ? defaultExpiry
+            : yield* Effect.fromResult(validateExpiryMinutes(request.expiryMinutes))
+        const creds = request.credentials ?? credentials
+        if (creds === undefined) {
+          return yield* new ValidationError({
+            field: "apiKey",
+            reason: "is missing (pass credentials, or set IPOS_API_KEY and IPOS_SECRET_KEY)"
+          })
+        }
+        const apiKey = Redacted.value(creds.apiKey)
+        const secretKey = Redacted.value(creds.secretKey)
+        const header =
+          minutes === undefined
+            ? { apiKey, secretKey, scope }
+            : { apiKey, secretKey, scope, jwtTokenExpiryMinutes: minutes }
+        const send: Send = (signal) =>
+          client
+            .POST("/v1/authenticate-token", { params: { header }, headers: extraHeaders, parseAs: "text", signal })
+            .then(toAnswer)
+        return yield* call("authenticate", send, [apiKey, secretKey], scope, minutes ?? FALLBACK_EXPIRY_MINUTES)
+      })
+
+    const refresh = (
+      token: Redacted.Redacted<string> | string,
+      refreshOptions: RefreshOptions = {}
+    ): Effect.Effect<IssuedToken, AuthFailure> =>
+      Effect.gen(function* () {
+        const value = yield* Effect.fromResult(
+          validateToken(Redacted.isRedacted(token) ? Redacted.value(token) : token)
+        )
+        const fallback =
+          refreshOptions.fallbackExpiryMinutes === undefined
+            ? FALLBACK_EXPIRY_MINUTES
+            : yield* Effect.fromResult(validateExpiryMinutes(refreshOptions.fallbackExpiryMinutes))
+        const send: Send = (signal) =>
+          client
+            .POST("/v1/refresh-token", {
+              params: { header: { refreshToken: true, token: value } },
+              headers: extraHeaders,
+              parseAs: "text",
+              signal
+            })
+            .then(toAnswer)
+        const secrets = credentials === undefined ? [value] : [value, ...credentialSecrets(credentials)]
+        return yield* call("refresh", send, secrets, undefined, fallback)
+      })
+
+    return {
+      baseUrl,
+      credentials,
+      authenticate,
+      refresh,
+      clockOffset: Effect.sync(() => lastOffset)
+    } satisfies AuthApiShape
+  })
+
+const credentialSecrets = (c: Credentials): ReadonlyArray<string> => [
+  Redacted.value(c.apiKey),
+  Redacted.value(c.secretKey)
+]
+
+/** The metric label of a failure: its `AUTH_ERR` code, else its tag. */
+const codeLabel = (error: AuthFailure): string => ("code" in error ? error.code : error._tag)

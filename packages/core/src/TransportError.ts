@@ -1,0 +1,153 @@
+/**
+ * Failures between this process and iPOSpays that are not an `AUTH_ERR`: a request that took too
+ * long ({@link Timeout}), a service that could not be reached or answered 5xx ({@link Unavailable}),
+ * a 429 ({@link RateLimited}), and an answer that is neither a token nor an `AUTH_ERR`
+ * ({@link MalformedResponse}: HTML, empty, not JSON, wrong shape).
+ *
+ * The first three are `retryable` and classified `"unavailable"` (CLI exit code 4, once retries are
+ * spent); a malformed answer is not retried and is classified `"malformed"` (exit code 5).
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+
+/**
+ * Which endpoint a request went to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operation = "authenticate" | "refresh"
+
+/**
+ * One attempt took longer than the per-attempt timeout; the request was aborted.
+ *
+ * @example
+ * ```ts
+ * import { Timeout } from "@ipos/auth-core"
+ * new Timeout({ operation: "authenticate", timeoutMs: 10_000 }).message
+ * // "iPOSpays authenticate timed out after 10000 ms"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Timeout extends Data.TaggedError("Timeout")<{
+  readonly operation: Operation
+  readonly timeoutMs: number
+}> {
+  /** Failure classification (CLI exit code 4). */
+  readonly kind = "unavailable" as const
+  /** Worth another attempt. */
+  readonly retryable = true as const
+  /** One safe line. */
+  override get message(): string {
+    return `iPOSpays ${this.operation} timed out after ${this.timeoutMs} ms`
+  }
+}
+
+/**
+ * The service could not be reached (connection refused or reset, DNS, TLS) or answered with a 5xx
+ * (or 408) that is not an `AUTH_ERR`. `status` is absent when no HTTP answer arrived.
+ *
+ * @example
+ * ```ts
+ * import { Unavailable } from "@ipos/auth-core"
+ * new Unavailable({ operation: "refresh", status: 503, reason: "HTTP 503" }).message
+ * // "iPOSpays refresh unavailable: HTTP 503"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unavailable extends Data.TaggedError("Unavailable")<{
+  readonly operation: Operation
+  /** The HTTP status, when an answer arrived. */
+  readonly status?: number
+  /** A short, safe reason: `HTTP 503`, `ECONNRESET`, `network error`. */
+  readonly reason: string
+}> {
+  /** Failure classification (CLI exit code 4). */
+  readonly kind = "unavailable" as const
+  /** Worth another attempt. */
+  readonly retryable = true as const
+  /** One safe line. */
+  override get message(): string {
+    return `iPOSpays ${this.operation} unavailable: ${this.reason}`
+  }
+}
+
+/**
+ * The service answered 429. `retryAfterMs` comes from the `Retry-After` header (seconds or an HTTP
+ * date) and is honoured by the retry policy.
+ *
+ * @example
+ * ```ts
+ * import { RateLimited } from "@ipos/auth-core"
+ * new RateLimited({ operation: "authenticate", retryAfterMs: 2000 }).message
+ * // "iPOSpays authenticate rate limited (HTTP 429), retry after 2000 ms"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimited extends Data.TaggedError("RateLimited")<{
+  readonly operation: Operation
+  /** How long the service asked to wait, when it said. */
+  readonly retryAfterMs?: number
+}> {
+  /** Failure classification (CLI exit code 4). */
+  readonly kind = "unavailable" as const
+  /** Worth another attempt, after `retryAfterMs`. */
+  readonly retryable = true as const
+  /** The HTTP status. */
+  readonly status = 429 as const
+  /** One safe line. */
+  override get message(): string {
+    return this.retryAfterMs === undefined
+      ? `iPOSpays ${this.operation} rate limited (HTTP 429)`
+      : `iPOSpays ${this.operation} rate limited (HTTP 429), retry after ${this.retryAfterMs} ms`
+  }
+}
+
+/**
+ * The answer was neither a token nor an `AUTH_ERR`: an HTML page, an empty body, text that is not
+ * JSON, JSON of the wrong shape, or a token that cannot be used. `excerpt` is a short redacted
+ * start of the body (secrets replaced, JWTs masked, one line, at most 80 characters).
+ *
+ * @example
+ * ```ts
+ * import { MalformedResponse } from "@ipos/auth-core"
+ * new MalformedResponse({ operation: "authenticate", status: 200, reason: "empty body", excerpt: "" }).message
+ * // "iPOSpays authenticate sent an unexpected response (HTTP 200): empty body"
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
+  readonly operation: Operation
+  /** The HTTP status of the answer. */
+  readonly status: number
+  /** What was wrong: `empty body`, `not JSON`, `unexpected shape`, ... */
+  readonly reason: string
+  /** The start of the body, redacted. */
+  readonly excerpt: string
+}> {
+  /** Failure classification (CLI exit code 5). */
+  readonly kind = "malformed" as const
+  /** Not retried: the same gateway would likely answer the same way. */
+  readonly retryable = false as const
+  /** One safe line. */
+  override get message(): string {
+    return `iPOSpays ${this.operation} sent an unexpected response (HTTP ${this.status}): ${this.reason}`
+  }
+}
+
+/**
+ * Any transport failure.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportError = Timeout | Unavailable | RateLimited | MalformedResponse

@@ -1,0 +1,308 @@
+/**
+ * The Promise facade, for teams without Effect: `createTokenManager(options)` returns a manager
+ * whose `getToken()` resolves to the token as a plain string (callers put it in a header).
+ *
+ * It never throws: invalid options make every call reject with the `ValidationError` (and
+ * `status()` report it). Failures reject with the typed error itself (`error._tag`, `error.kind`,
+ * `error.code`, `error.message`). Background refreshes never produce an unhandled rejection.
+ * Call `close()` when done: it stops background work (with `keepFresh`, timers too).
+ *
+ * @since 0.1.0
+ */
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { type Fetch, makeAuthApi } from "./AuthApi.js"
+import { type AuthConfig, type AuthConfigInput, loadAuthConfig, makeAuthConfig } from "./Config.js"
+import { type AuthFailure, summarize } from "./Failure.js"
+import { type Engine, engineOptions, type Held, makeEngine, type TokenStatus } from "./internal/manager.js"
+import type { RefreshPolicy } from "./RefreshWindow.js"
+import type { RetryPolicy } from "./Retry.js"
+import type { Environment, Scope as TokenScope } from "./Schemas.js"
+import type { TokenEvent } from "./TokenEvents.js"
+import { ValidationError } from "./ValidationError.js"
+
+/**
+ * Options of {@link createTokenManager}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateTokenManagerOptions {
+  readonly apiKey?: string | undefined
+  readonly secretKey?: string | undefined
+  /** Default scope (default `PaymentTokenization`). */
+  readonly scope?: TokenScope | undefined
+  /** `sandbox` (default) or `production`. */
+  readonly env?: Environment | undefined
+  /** Base URL override (a local sandbox, Prism). */
+  readonly baseUrl?: string | undefined
+  /** Requested lifetime, 30…1440 minutes. */
+  readonly expiryMinutes?: number | undefined
+  /**
+   * Read the `IPOS_*` variables from this record (e.g. `process.env`); explicit options win.
+   * Without it nothing is read from the environment.
+   */
+  readonly fromEnv?: Readonly<Record<string, string | undefined>> | undefined
+  /** The transport (default `globalThis.fetch`; `nodeFetch` from `@ipos/auth-core/node`). */
+  readonly fetch?: Fetch | undefined
+  /** Extra request headers (tests: `Prefer` for Prism). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Per-attempt timeout in ms (default 10 000). */
+  readonly timeoutMs?: number | undefined
+  readonly retry?: Partial<RetryPolicy> | undefined
+  readonly refreshPolicy?: Partial<RefreshPolicy> | undefined
+  /** Refresh on a timer too (long-running services); default `false`. */
+  readonly keepFresh?: boolean | undefined
+}
+
+/**
+ * A token with its metadata, for Promise users (the token as a plain string).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenInfo {
+  readonly token: string
+  readonly scope: TokenScope
+  readonly fingerprint: string
+  readonly via: "authenticate" | "refresh"
+  /** Expiry on the local clock (epoch ms, skew-corrected). */
+  readonly expiresAt: number
+  /** Start of the refresh window (local clock). */
+  readonly refreshAt: number
+  readonly lifetimeMs: number
+}
+
+/**
+ * The Promise facade.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PromiseTokenManager {
+  /** A valid token as a plain string. */
+  readonly getToken: (scope?: TokenScope) => Promise<string>
+  /** A valid token with its metadata. */
+  readonly getTokenInfo: (scope?: TokenScope) => Promise<TokenInfo>
+  /** Refreshes now (or joins the acquisition in flight). */
+  readonly refresh: (scope?: TokenScope) => Promise<string>
+  /** Drops the held token after a downstream 401; pass the refused token. */
+  readonly invalidate: (token?: string, scope?: TokenScope) => void
+  /** A snapshot of one scope. */
+  readonly status: (scope?: TokenScope) => TokenStatus
+  /** Registers a listener; returns the function that removes it. Listener errors are ignored. */
+  readonly onEvent: (listener: (event: TokenEvent) => void) => () => void
+  /** Events as an async iterable (each `for await` gets its own subscription). */
+  readonly events: AsyncIterable<TokenEvent>
+  /** Stops background work; pending calls reject. Safe to call twice. */
+  readonly close: () => Promise<void>
+}
+
+const toInfo = (held: Held): TokenInfo => ({
+  token: held.value,
+  scope: held.info.scope,
+  fingerprint: held.info.fingerprint,
+  via: held.info.via,
+  expiresAt: held.info.localExpiresAt,
+  refreshAt: held.info.refreshAt,
+  lifetimeMs: held.info.lifetimeMs
+})
+
+const resolveConfig = (options: CreateTokenManagerOptions): Result.Result<AuthConfig, ValidationError> => {
+  const explicit: AuthConfigInput = {
+    apiKey: options.apiKey,
+    secretKey: options.secretKey,
+    scope: options.scope,
+    env: options.env,
+    baseUrl: options.baseUrl,
+    expiryMinutes: options.expiryMinutes
+  }
+  if (options.fromEnv === undefined) return makeAuthConfig(explicit)
+  const provider = ConfigProvider.fromEnvRecord({ ...options.fromEnv })
+  const overrides = Object.fromEntries(
+    Object.entries(explicit).filter(([, value]) => value !== undefined)
+  ) as AuthConfigInput
+  const exit = Effect.runSyncExit(
+    loadAuthConfig(overrides).pipe(Effect.provideService(ConfigProvider.ConfigProvider, provider))
+  )
+  return Exit.isSuccess(exit)
+    ? Result.succeed(exit.value)
+    : Result.fail(
+        Exit.findErrorOption(exit).pipe((o) =>
+          o._tag === "Some" ? o.value : new ValidationError({ field: "options", reason: "could not be read" })
+        )
+      )
+}
+
+const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Result.Result<Engine, ValidationError> => {
+  const config = resolveConfig(options)
+  if (Result.isFailure(config)) return Result.fail(config.failure)
+  const { credentials, env, baseUrl, expiryMinutes } = config.success
+  if (credentials === undefined) {
+    return Result.fail(
+      new ValidationError({
+        field: options.fromEnv === undefined ? "apiKey" : "IPOS_API_KEY",
+        reason:
+          options.fromEnv === undefined
+            ? "is missing (pass apiKey and secretKey, or fromEnv: process.env)"
+            : "is missing (set IPOS_API_KEY and IPOS_SECRET_KEY)"
+      })
+    )
+  }
+  const exit = Effect.runSyncExit(
+    Effect.gen(function* () {
+      const api = yield* makeAuthApi({
+        credentials,
+        env,
+        baseUrl,
+        expiryMinutes,
+        fetch: options.fetch,
+        headers: options.headers,
+        timeoutMs: options.timeoutMs,
+        retry: options.retry
+      })
+      return yield* makeEngine(
+        api,
+        engineOptions({
+          scope: config.success.scope,
+          credentials,
+          expiryMinutes,
+          refreshPolicy: options.refreshPolicy,
+          keepFresh: options.keepFresh
+        })
+      )
+    }).pipe(Scope.provide(scope))
+  )
+  if (Exit.isSuccess(exit)) return Result.succeed(exit.value)
+  const failure = Exit.findErrorOption(exit)
+  return Result.fail(
+    failure._tag === "Some" ? failure.value : new ValidationError({ field: "options", reason: "could not be used" })
+  )
+}
+
+/**
+ * Creates a token manager with a Promise API.
+ *
+ * @example
+ * ```ts
+ * import { createTokenManager } from "@ipos/auth-core"
+ *
+ * const tokens = createTokenManager({ fromEnv: process.env })        // IPOS_API_KEY, IPOS_SECRET_KEY, ...
+ * const res = await fetch(transactUrl, { headers: { token: await tokens.getToken() } })
+ * if (res.status === 401) tokens.invalidate()
+ * tokens.onEvent((event) => console.log(event._tag, event.scope))
+ * await tokens.close()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const createTokenManager = (options: CreateTokenManagerOptions = {}): PromiseTokenManager => {
+  const scope = Scope.makeUnsafe()
+  const built = build(options, scope)
+  let closed = false
+
+  if (Result.isFailure(built)) {
+    const error = built.failure
+    const reject = <A>(): Promise<A> => Promise.reject(error)
+    return {
+      getToken: reject,
+      getTokenInfo: reject,
+      refresh: reject,
+      invalidate: () => {},
+      status: (s) => ({
+        scope: s ?? options.scope ?? "PaymentTokenization",
+        credentialsId: "",
+        state: "empty",
+        degraded: false,
+        inFlight: false,
+        consecutiveFailures: 0,
+        lastError: summarize(error),
+        fingerprint: undefined,
+        expiresAt: undefined,
+        usableUntil: undefined,
+        refreshAt: undefined,
+        secondsToExpiry: undefined,
+        clockOffsetMs: undefined
+      }),
+      onEvent: () => () => {},
+      events: { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) },
+      close: () => Promise.resolve()
+    }
+  }
+
+  const engine = built.success
+  const runPromise = Effect.runPromiseWith(engine.services)
+  const runSync = Effect.runSyncWith(engine.services)
+  const closedError = () =>
+    new ValidationError({ field: "options", reason: "the token manager is closed" }) as AuthFailure
+
+  const slotOf = (s: TokenScope | undefined) =>
+    s === undefined ? Result.succeed(engine.defaultSlot) : engine.slotFor(s)
+
+  const held = (s: TokenScope | undefined): Promise<Held> => {
+    if (closed) return Promise.reject(closedError())
+    const slot = slotOf(s)
+    if (Result.isFailure(slot)) return Promise.reject(slot.failure)
+    const hit = engine.peek(slot.success)
+    if (hit !== undefined) return Promise.resolve(hit)
+    return runPromise(engine.get(slot.success))
+  }
+
+  return {
+    getToken: (s) => {
+      if (!closed && s === undefined) {
+        // The cache-hit path: no fiber, no allocation beyond the resolved promise.
+        const hit = engine.peek(engine.defaultSlot)
+        if (hit !== undefined) return Promise.resolve(hit.value)
+      }
+      return held(s).then((h) => h.value)
+    },
+    getTokenInfo: (s) => held(s).then(toInfo),
+    refresh: (s) => {
+      if (closed) return Promise.reject(closedError())
+      const slot = slotOf(s)
+      if (Result.isFailure(slot)) return Promise.reject(slot.failure)
+      return runPromise(engine.refresh(slot.success)).then((h) => h.value)
+    },
+    invalidate: (token, s) => {
+      const slot = slotOf(s)
+      if (Result.isSuccess(slot)) engine.invalidate(slot.success, token)
+    },
+    status: (s) => {
+      const slot = slotOf(s)
+      if (Result.isFailure(slot)) {
+        return {
+          scope: "PaymentTokenization",
+          credentialsId: "",
+          state: "empty",
+          degraded: false,
+          inFlight: false,
+          consecutiveFailures: 0,
+          lastError: summarize(slot.failure),
+          fingerprint: undefined,
+          expiresAt: undefined,
+          usableUntil: undefined,
+          refreshAt: undefined,
+          secondsToExpiry: undefined,
+          clockOffsetMs: undefined
+        }
+      }
+      runSync(engine.updateGauges(slot.success))
+      return engine.status(slot.success)
+    },
+    onEvent: (listener) => engine.subscribe(listener),
+    events: {
+      [Symbol.asyncIterator]: () => Stream.toAsyncIterableWith(engine.events, engine.services)[Symbol.asyncIterator]()
+    },
+    close: () => {
+      if (closed) return Promise.resolve()
+      closed = true
+      return runPromise(Scope.close(scope, Exit.void))
+    }
+  }
+}

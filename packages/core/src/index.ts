@@ -1,0 +1,158 @@
+/**
+ * `@ipos/auth-core`: the Effect token lifecycle of the iPOSpays Authentication Token API — typed
+ * failures, retries, refresh-ahead, single flight, `Redacted` secrets, and a Promise facade.
+ *
+ * - {@link AuthApi}: `authenticate` / `refresh` as an Effect service over `@ipos/auth-client`.
+ * - {@link TokenManager}: a valid token for any caller, at any moment, with the fewest calls.
+ * - {@link createTokenManager}: the same behind Promises, for code without Effect.
+ * - Failures: one class per `AUTH_ERR`, transport and validation errors, {@link failureKind}.
+ * - {@link decodeJwt} (also standalone as `@ipos/auth-core/Jwt`).
+ *
+ * This entry has no `node:` import and runs in browsers; `@ipos/auth-core/node` adds `nodeFetch`.
+ *
+ * @since 0.1.0
+ */
+export {
+  AuthApi,
+  type AuthApiOptions,
+  type AuthApiShape,
+  type AuthenticateRequest,
+  type Fetch,
+  type IssuedToken,
+  makeAuthApi,
+  type RefreshOptions
+} from "./AuthApi.js"
+export {
+  ApiKeyRequired,
+  type AuthRejection,
+  authErrorHints,
+  authErrorTags,
+  type DocumentedAuthErrorCode,
+  ExpiryTooLong,
+  ExpiryTooShort,
+  hintFor,
+  InvalidCredentials,
+  InvalidScope,
+  InvalidSignature,
+  InvalidToken,
+  isAuthRejection,
+  isTokenRefused,
+  makeRejection,
+  RefreshFlagRequired,
+  type RejectionFields,
+  ScopeRequired,
+  SecretKeyRequired,
+  TokenNotRefreshable,
+  type TokenRefused,
+  UnknownAuthError
+} from "./AuthError.js"
+export {
+  type ClockOffset,
+  type ClockSample,
+  estimateOffset,
+  noOffset,
+  parseHttpDate,
+  sampleResolutionMs
+} from "./ClockSkew.js"
+export {
+  type AuthConfig,
+  type AuthConfigInput,
+  authConfigVariables,
+  envNames,
+  loadAuthConfig,
+  makeAuthConfig,
+  requireCredentials
+} from "./Config.js"
+export { type Credentials, type CredentialsInput, credentialsId, makeCredentials } from "./Credentials.js"
+export {
+  type CreateTokenManagerOptions,
+  createTokenManager,
+  type PromiseTokenManager,
+  type TokenInfo
+} from "./createTokenManager.js"
+export {
+  type AuthFailure,
+  exitCodeOf,
+  exitCodes,
+  type FailureKind,
+  type FailureSummary,
+  failureKind,
+  isAuthFailure,
+  summarize
+} from "./Failure.js"
+export {
+  type DecodedJwt,
+  decodeJwt,
+  fingerprint,
+  isExpired,
+  type JwtClaims,
+  JwtDecodeError,
+  type JwtHeader
+} from "./Jwt.js"
+export * as Metrics from "./Metrics.js"
+export {
+  backgroundRetryDelay,
+  defaultRefreshPolicy,
+  planRefresh,
+  type RefreshPlan,
+  type RefreshPolicy
+} from "./RefreshWindow.js"
+export {
+  defaultRetryPolicy,
+  noRetry,
+  type RetryableFailure,
+  type RetryPolicy,
+  retryDelay,
+  withRetry
+} from "./Retry.js"
+export {
+  AuthErrorBody,
+  Environment,
+  environments,
+  JwtString,
+  Scope,
+  type SpecConformance,
+  scopes,
+  TokenResponse
+} from "./Schemas.js"
+export {
+  type AcquisitionFailed,
+  type Degraded,
+  type EventBase,
+  type Expired,
+  formatEvent,
+  type Invalidated,
+  type Recovered,
+  type RefreshFailed,
+  type TokenArrived,
+  type TokenEvent
+} from "./TokenEvents.js"
+export {
+  type ManagedToken,
+  makeTokenManager,
+  TokenManager,
+  type TokenManagerOptions,
+  type TokenManagerShape,
+  type TokenRequest,
+  type TokenState,
+  type TokenStatus
+} from "./TokenManager.js"
+export {
+  MalformedResponse,
+  type Operation,
+  RateLimited,
+  Timeout,
+  type TransportError,
+  Unavailable
+} from "./TransportError.js"
+export {
+  expiryMinutesRange,
+  ValidationError,
+  type ValidationField,
+  validateBaseUrl,
+  validateCredential,
+  validateEnvironment,
+  validateExpiryMinutes,
+  validateScope,
+  validateToken
+} from "./ValidationError.js"

@@ -1,0 +1,584 @@
+/**
+ * The token manager's engine, shared by the Effect service and the Promise facade.
+ *
+ * State lives in plain mutable slots (one per credentials + scope). Every state transition is a
+ * synchronous step with no yield point inside, so fibers cannot interleave within one: the single
+ * in-flight acquisition of a slot is a `Deferred` installed synchronously by whoever finds the slot
+ * without one, and everybody else awaits it. Acquisitions run in the manager's own `FiberSet`, not
+ * in a caller's fiber: a caller that gives up (interruption, its own timeout) does not cancel the
+ * acquisition the others wait on, and closing the manager interrupts everything.
+ *
+ * Time: a token is handed out only while BOTH the wall-clock and the monotonic deadlines are ahead.
+ * The monotonic one protects against the wall clock being set back; the wall-clock one against a
+ * suspended machine whose monotonic clock stood still.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import type * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import * as FiberSet from "effect/FiberSet"
+import * as Metric from "effect/Metric"
+import * as PubSub from "effect/PubSub"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import type * as EffectScope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { AuthApiShape, IssuedToken } from "../AuthApi.js"
+import { isAuthRejection } from "../AuthError.js"
+import { type Credentials, credentialsId } from "../Credentials.js"
+import { type AuthFailure, type FailureSummary, summarize } from "../Failure.js"
+import * as Metrics from "../Metrics.js"
+import { backgroundRetryDelay, defaultRefreshPolicy, planRefresh, type RefreshPolicy } from "../RefreshWindow.js"
+import type { Scope } from "../Schemas.js"
+import type { TokenEvent } from "../TokenEvents.js"
+import { MalformedResponse } from "../TransportError.js"
+import { ValidationError, validateScope } from "../ValidationError.js"
+
+/** Public metadata of a held token. */
+export interface ManagedToken {
+  readonly token: Redacted.Redacted<string>
+  readonly scope: Scope
+  readonly credentialsId: string
+  readonly fingerprint: string
+  readonly via: "authenticate" | "refresh"
+  readonly createdDt: string
+  readonly issuedAt: number | undefined
+  readonly expiresAt: number
+  readonly localExpiresAt: number
+  readonly usableUntil: number
+  readonly refreshAt: number
+  readonly lifetimeMs: number
+  readonly clockOffsetMs: number
+}
+
+/** Where a slot stands. */
+export type TokenState = "empty" | "acquiring" | "valid" | "refreshing" | "degraded" | "expired"
+
+/** A snapshot of a slot, safe to serve from a status endpoint. */
+export interface TokenStatus {
+  readonly scope: Scope
+  readonly credentialsId: string
+  readonly state: TokenState
+  readonly degraded: boolean
+  readonly inFlight: boolean
+  readonly consecutiveFailures: number
+  readonly lastError: FailureSummary | undefined
+  readonly fingerprint: string | undefined
+  readonly expiresAt: number | undefined
+  readonly usableUntil: number | undefined
+  readonly refreshAt: number | undefined
+  readonly secondsToExpiry: number | undefined
+  readonly clockOffsetMs: number | undefined
+}
+
+/** Options of the engine. */
+export interface EngineOptions {
+  readonly scope: Scope
+  readonly credentials: Credentials | undefined
+  readonly expiryMinutes: number | undefined
+  readonly refreshPolicy: RefreshPolicy
+  readonly keepFresh: boolean
+  readonly refreshFailuresBeforeReauthenticate: number
+}
+
+export interface Held {
+  readonly value: string
+  readonly info: ManagedToken
+  readonly expiresAtWall: number
+  readonly expiresAtMono: number
+  readonly usableUntilWall: number
+  readonly usableUntilMono: number
+  readonly refreshAtWall: number
+  readonly refreshAtMono: number
+  readonly windowMs: number
+}
+
+export interface Slot {
+  readonly scope: Scope
+  readonly credentials: Credentials | undefined
+  readonly credentialsId: string
+  held: Held | undefined
+  inflight: Deferred.Deferred<Held, AuthFailure> | undefined
+  failures: number
+  lastError: FailureSummary | undefined
+  nextAttemptMono: number
+  degraded: boolean
+  timer: Fiber.Fiber<void> | undefined
+}
+
+export interface Engine {
+  readonly defaultSlot: Slot
+  readonly services: Context.Context<never>
+  readonly slotFor: (scope?: Scope, credentials?: Credentials) => Result.Result<Slot, ValidationError>
+  /** Synchronous cache hit (may start a background refresh); `undefined` when the slow path is needed. */
+  readonly peek: (slot: Slot) => Held | undefined
+  /** A usable token: the held one, or the result of the single in-flight acquisition. */
+  readonly get: (slot: Slot) => Effect.Effect<Held, AuthFailure>
+  /** Starts (or joins) an acquisition now, even if the held token is fresh. */
+  readonly refresh: (slot: Slot) => Effect.Effect<Held, AuthFailure>
+  readonly invalidate: (slot: Slot, token?: string) => void
+  readonly status: (slot: Slot) => TokenStatus
+  readonly slots: () => ReadonlyArray<Slot>
+  readonly subscribe: (listener: (event: TokenEvent) => void) => () => void
+  readonly events: Stream.Stream<TokenEvent>
+  /** Sets the gauges of a slot to their current values. */
+  readonly updateGauges: (slot: Slot) => Effect.Effect<void>
+}
+
+const NEAR_EXPIRY_SHARE_OF_WINDOW = 0.25
+
+/** Builds the engine; everything it forks is interrupted when the scope closes. */
+export const makeEngine = (
+  api: AuthApiShape,
+  options: EngineOptions
+): Effect.Effect<Engine, ValidationError, EffectScope.Scope> =>
+  Effect.gen(function* () {
+    const clock = yield* Clock.Clock
+    const random = yield* Random.Random
+    const services = yield* Effect.context<never>()
+    const fibers = yield* FiberSet.make<unknown, unknown>()
+    const run = yield* FiberSet.runtime(fibers)<never>()
+    const pubsub = yield* PubSub.sliding<TokenEvent>(1024)
+    yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
+    const listeners = new Set<(event: TokenEvent) => void>()
+    const policy = options.refreshPolicy
+    const defaultCredentials = options.credentials ?? api.credentials
+    if (defaultCredentials === undefined) {
+      return yield* new ValidationError({
+        field: "apiKey",
+        reason: "is missing (pass credentials, or set IPOS_API_KEY and IPOS_SECRET_KEY)"
+      })
+    }
+
+    const wallNow = () => clock.currentTimeMillisUnsafe()
+    const monoNow = () => Number(clock.monotonicTimeNanosUnsafe()) / 1e6
+
+    const emit = (event: TokenEvent): void => {
+      for (const listener of listeners) {
+        try {
+          listener(event)
+        } catch {
+          // A listener's bug must not break the manager.
+        }
+      }
+      PubSub.publishUnsafe(pubsub, event)
+    }
+
+    const makeSlot = (scope: Scope, credentials: Credentials | undefined): Slot => ({
+      scope,
+      credentials,
+      credentialsId: credentialsId(credentials ?? defaultCredentials),
+      held: undefined,
+      inflight: undefined,
+      failures: 0,
+      lastError: undefined,
+      nextAttemptMono: Number.NEGATIVE_INFINITY,
+      degraded: false,
+      timer: undefined
+    })
+
+    const defaultSlots = new Map<Scope, Slot>()
+    const otherSlots = new Map<string, Slot>()
+    const defaultSlot = makeSlot(options.scope, undefined)
+    defaultSlots.set(options.scope, defaultSlot)
+
+    const slotFor = (scope?: Scope, credentials?: Credentials): Result.Result<Slot, ValidationError> => {
+      if (credentials === undefined) {
+        if (scope === undefined) return Result.succeed(defaultSlot)
+        const known = defaultSlots.get(scope)
+        if (known !== undefined) return Result.succeed(known)
+        return Result.map(validateScope(scope), (valid) => {
+          const slot = makeSlot(valid, undefined)
+          defaultSlots.set(valid, slot)
+          return slot
+        })
+      }
+      return Result.map(validateScope(scope ?? options.scope), (valid) => {
+        // Keyed by the key values themselves; the map is private and never printed.
+        const key = `${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}\u0000${valid}`
+        let slot = otherSlots.get(key)
+        if (slot === undefined) {
+          slot = makeSlot(valid, credentials)
+          otherSlots.set(key, slot)
+        }
+        return slot
+      })
+    }
+
+    const usable = (h: Held, wall: number, mono: number) => wall < h.usableUntilWall && mono < h.usableUntilMono
+    const due = (h: Held, wall: number, mono: number) => wall >= h.refreshAtWall || mono >= h.refreshAtMono
+
+    const toHeld = (
+      slot: Slot,
+      issued: IssuedToken,
+      via: "authenticate" | "refresh"
+    ): Result.Result<Held, AuthFailure> => {
+      // Time left, measured from the start of the request (the conservative end).
+      const remaining = issued.localExpiresAt - issued.requestedAt
+      const expiresAtWall = issued.localExpiresAt
+      const expiresAtMono = issued.requestedAtMonotonic + remaining
+      const lifetimeMs = Math.max(
+        0,
+        issued.issuedAt === undefined ? remaining : Math.max(remaining, issued.expiresAt - issued.issuedAt)
+      )
+      const plan = planRefresh(lifetimeMs, policy, random.nextDoubleUnsafe())
+      const held: Held = {
+        value: Redacted.value(issued.token),
+        info: {
+          token: issued.token,
+          scope: slot.scope,
+          credentialsId: slot.credentialsId,
+          fingerprint: issued.fingerprint,
+          via,
+          createdDt: issued.createdDt,
+          issuedAt: issued.issuedAt,
+          expiresAt: issued.expiresAt,
+          localExpiresAt: expiresAtWall,
+          usableUntil: expiresAtWall - plan.marginMs,
+          refreshAt: expiresAtWall - plan.refreshLeadMs,
+          lifetimeMs,
+          clockOffsetMs: issued.clockOffset.offsetMs
+        },
+        expiresAtWall,
+        expiresAtMono,
+        usableUntilWall: expiresAtWall - plan.marginMs,
+        usableUntilMono: expiresAtMono - plan.marginMs,
+        refreshAtWall: expiresAtWall - plan.refreshLeadMs,
+        refreshAtMono: expiresAtMono - plan.refreshLeadMs,
+        windowMs: plan.windowMs
+      }
+      if (!usable(held, wallNow(), monoNow())) {
+        return Result.fail(
+          new MalformedResponse({
+            operation: issued.operation,
+            status: 200,
+            reason: "a token that is already expired (or within its safety margin) on arrival; check both clocks",
+            excerpt: ""
+          })
+        )
+      }
+      return Result.succeed(held)
+    }
+
+    const gauges = (slot: Slot): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const h = slot.held
+        const seconds = h === undefined ? 0 : Math.max(0, (h.expiresAtWall - wallNow()) / 1000)
+        return Effect.all([
+          Metric.update(Metric.withAttributes(Metrics.secondsToExpiry, { scope: slot.scope }), seconds),
+          Metric.update(Metric.withAttributes(Metrics.degraded, { scope: slot.scope }), slot.degraded ? 1 : 0)
+        ]).pipe(Effect.asVoid)
+      })
+
+    /** One acquisition: refresh when sensible, authenticate otherwise or when the refresh is refused. */
+    const acquire = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
+      Effect.gen(function* () {
+        const current = slot.held
+        const wall = wallNow()
+        const mono = monoNow()
+        const nearExpiry =
+          current !== undefined && current.usableUntilMono - mono < current.windowMs * NEAR_EXPIRY_SHARE_OF_WINDOW
+        const tryRefresh =
+          current !== undefined &&
+          usable(current, wall, mono) &&
+          !nearExpiry &&
+          slot.failures < options.refreshFailuresBeforeReauthenticate
+        const authenticate = api.authenticate({
+          scope: slot.scope,
+          expiryMinutes: options.expiryMinutes,
+          ...(slot.credentials === undefined ? { credentials: defaultCredentials } : { credentials: slot.credentials })
+        })
+        let via: "authenticate" | "refresh" = tryRefresh ? "refresh" : "authenticate"
+        let result: Result.Result<IssuedToken, AuthFailure>
+        if (tryRefresh && current !== undefined) {
+          result = yield* Effect.result(
+            api.refresh(current.info.token, { fallbackExpiryMinutes: options.expiryMinutes })
+          )
+          if (Result.isFailure(result) && isAuthRejection(result.failure)) {
+            // Refused (AUTH_ERR_006/007/008 and any other refusal): a fresh authentication instead.
+            yield* Effect.logDebug("iPOSpays refresh refused; authenticating instead", {
+              scope: slot.scope,
+              error: result.failure.message
+            })
+            via = "authenticate"
+            result = yield* Effect.result(authenticate)
+          }
+        } else {
+          result = yield* Effect.result(authenticate)
+        }
+        const held = Result.flatMap(result, (issued) => toHeld(slot, issued, via))
+        yield* Metric.update(
+          Metric.withAttributes(Metrics.acquisitionsTotal, {
+            scope: slot.scope,
+            via,
+            outcome: Result.isSuccess(held) ? "success" : "failure",
+            code: Result.isSuccess(held) ? "none" : "code" in held.failure ? held.failure.code : held.failure._tag
+          }),
+          1
+        )
+        return yield* Effect.fromResult(held)
+      }).pipe(Effect.withSpan("ipos.token.acquire", { attributes: { "ipos.scope": slot.scope } }))
+
+    const settle = (
+      slot: Slot,
+      deferred: Deferred.Deferred<Held, AuthFailure>,
+      exit: Exit.Exit<Held, AuthFailure>,
+      startedWall: number
+    ): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (slot.inflight === deferred) slot.inflight = undefined
+        const wall = wallNow()
+        const mono = monoNow()
+        const effects: Array<Effect.Effect<void>> = []
+        const base = { scope: slot.scope, credentialsId: slot.credentialsId, at: wall }
+        if (Exit.isSuccess(exit)) {
+          const held = exit.value
+          const wasDegraded = slot.degraded
+          slot.held = held
+          slot.failures = 0
+          slot.degraded = false
+          slot.lastError = undefined
+          slot.nextAttemptMono = Number.NEGATIVE_INFINITY
+          emit({
+            ...base,
+            _tag: held.info.via === "refresh" ? "Refreshed" : "Minted",
+            fingerprint: held.info.fingerprint,
+            expiresAt: held.expiresAtWall,
+            refreshAt: held.refreshAtWall,
+            lifetimeMs: held.info.lifetimeMs,
+            clockOffsetMs: held.info.clockOffsetMs,
+            durationMs: Math.max(0, wall - startedWall)
+          })
+          if (wasDegraded) emit({ ...base, _tag: "Recovered", fingerprint: held.info.fingerprint })
+        } else {
+          const failure = Exit.findErrorOption(exit)
+          if (failure._tag === "Some") {
+            const error = failure.value
+            const summary = summarize(error)
+            slot.lastError = summary
+            const h = slot.held
+            if (h !== undefined && usable(h, wall, mono)) {
+              slot.failures += 1
+              const remaining = Math.min(h.usableUntilWall - wall, h.usableUntilMono - mono)
+              const delay = backgroundRetryDelay(slot.failures, remaining)
+              slot.nextAttemptMono = mono + delay
+              emit({
+                ...base,
+                _tag: "RefreshFailed",
+                error: summary,
+                consecutiveFailures: slot.failures,
+                expiresAt: h.expiresAtWall,
+                retryAt: wall + delay
+              })
+              if (!slot.degraded) {
+                slot.degraded = true
+                emit({ ...base, _tag: "Degraded", consecutiveFailures: slot.failures, expiresAt: h.expiresAtWall })
+              }
+              effects.push(
+                Effect.logDebug("iPOSpays token refresh failed; serving the current token", {
+                  scope: slot.scope,
+                  consecutiveFailures: slot.failures,
+                  error: summary.message
+                })
+              )
+            } else {
+              emit({ ...base, _tag: "AcquisitionFailed", error: summary })
+            }
+          }
+        }
+        Deferred.doneUnsafe(deferred, exit)
+        effects.push(gauges(slot))
+        if (options.keepFresh) schedule(slot)
+        return Effect.all(effects, { discard: true })
+      })
+
+    const start = (slot: Slot): Deferred.Deferred<Held, AuthFailure> => {
+      const deferred = Deferred.makeUnsafe<Held, AuthFailure>()
+      slot.inflight = deferred
+      const startedWall = wallNow()
+      run(acquire(slot).pipe(Effect.onExit((exit) => settle(slot, deferred, exit, startedWall))))
+      return deferred
+    }
+
+    const expire = (slot: Slot, h: Held): void => {
+      if (slot.held !== h) return
+      slot.held = undefined
+      emit({
+        scope: slot.scope,
+        credentialsId: slot.credentialsId,
+        at: wallNow(),
+        _tag: "Expired",
+        fingerprint: h.info.fingerprint,
+        expiresAt: h.expiresAtWall
+      })
+    }
+
+    const peek = (slot: Slot): Held | undefined => {
+      const h = slot.held
+      if (h === undefined) return undefined
+      const wall = wallNow()
+      if (wall >= h.usableUntilWall) return undefined
+      const mono = monoNow()
+      if (mono >= h.usableUntilMono) return undefined
+      if (
+        (wall >= h.refreshAtWall || mono >= h.refreshAtMono) &&
+        slot.inflight === undefined &&
+        mono >= slot.nextAttemptMono
+      ) {
+        start(slot)
+      }
+      return h
+    }
+
+    const MAX_ROUNDS = 2
+    const get = (slot: Slot, round = 1): Effect.Effect<Held, AuthFailure> =>
+      Effect.suspend(() => {
+        const hit = peek(slot)
+        if (hit !== undefined) return Effect.succeed(hit)
+        const h = slot.held
+        if (h !== undefined) expire(slot, h)
+        const deferred = slot.inflight ?? start(slot)
+        return Effect.flatMap(Deferred.await(deferred), (held) => {
+          if (usable(held, wallNow(), monoNow())) return Effect.succeed(held)
+          if (round < MAX_ROUNDS) return get(slot, round + 1)
+          return Effect.fail(
+            new MalformedResponse({
+              operation: held.info.via,
+              status: 200,
+              reason: "a token that expired before it could be handed out; check both clocks",
+              excerpt: ""
+            })
+          )
+        })
+      })
+
+    const refresh = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
+      Effect.suspend(() => Deferred.await(slot.inflight ?? start(slot)))
+
+    const invalidate = (slot: Slot, token?: string): void => {
+      const h = slot.held
+      if (h === undefined) return
+      if (token !== undefined && token !== h.value) return
+      slot.held = undefined
+      emit({
+        scope: slot.scope,
+        credentialsId: slot.credentialsId,
+        at: wallNow(),
+        _tag: "Invalidated",
+        fingerprint: h.info.fingerprint
+      })
+    }
+
+    /** keepFresh: wake up when the next thing is due for this slot. */
+    const schedule = (slot: Slot): void => {
+      slot.timer?.interruptUnsafe()
+      slot.timer = undefined
+      const h = slot.held
+      if (h === undefined) return
+      const mono = monoNow()
+      const refreshTarget = Math.max(h.refreshAtMono, slot.nextAttemptMono)
+      const target = Math.min(refreshTarget, h.usableUntilMono)
+      const delay = Math.max(0, Math.ceil(target - mono))
+      slot.timer = run(
+        Effect.sleep(delay).pipe(
+          Effect.andThen(
+            Effect.sync(() => {
+              slot.timer = undefined
+              const current = slot.held
+              if (current !== h) return
+              const wall = wallNow()
+              const now = monoNow()
+              if (!usable(current, wall, now)) {
+                expire(slot, current)
+                if (slot.inflight === undefined) start(slot)
+                return
+              }
+              if (due(current, wall, now) && slot.inflight === undefined && now >= slot.nextAttemptMono) {
+                start(slot)
+              } else if (slot.inflight === undefined) {
+                schedule(slot)
+              }
+            })
+          )
+        )
+      )
+    }
+
+    const status = (slot: Slot): TokenStatus => {
+      const wall = wallNow()
+      const mono = monoNow()
+      const h = slot.held
+      const isUsable = h !== undefined && usable(h, wall, mono)
+      const state: TokenState =
+        h === undefined
+          ? slot.inflight === undefined
+            ? "empty"
+            : "acquiring"
+          : !isUsable
+            ? "expired"
+            : slot.degraded
+              ? "degraded"
+              : slot.inflight !== undefined || due(h, wall, mono)
+                ? "refreshing"
+                : "valid"
+      return {
+        scope: slot.scope,
+        credentialsId: slot.credentialsId,
+        state,
+        degraded: slot.degraded && isUsable,
+        inFlight: slot.inflight !== undefined,
+        consecutiveFailures: slot.failures,
+        lastError: slot.lastError,
+        fingerprint: h?.info.fingerprint,
+        expiresAt: h?.expiresAtWall,
+        usableUntil: h?.usableUntilWall,
+        refreshAt: h?.refreshAtWall,
+        secondsToExpiry: h === undefined ? undefined : Math.max(0, (h.expiresAtWall - wall) / 1000),
+        clockOffsetMs: h?.info.clockOffsetMs
+      }
+    }
+
+    const subscribe = (listener: (event: TokenEvent) => void): (() => void) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    }
+
+    return {
+      defaultSlot,
+      services,
+      slotFor,
+      peek,
+      get: (slot) => get(slot),
+      refresh,
+      invalidate,
+      status,
+      slots: () => [...defaultSlots.values(), ...otherSlots.values()],
+      subscribe,
+      events: Stream.fromPubSub(pubsub),
+      updateGauges: gauges
+    } satisfies Engine
+  })
+
+/** The engine options with defaults applied. */
+export const engineOptions = (input: {
+  readonly scope?: Scope | undefined
+  readonly credentials?: Credentials | undefined
+  readonly expiryMinutes?: number | undefined
+  readonly refreshPolicy?: Partial<RefreshPolicy> | undefined
+  readonly keepFresh?: boolean | undefined
+  readonly refreshFailuresBeforeReauthenticate?: number | undefined
+}): EngineOptions => ({
+  scope: input.scope ?? "PaymentTokenization",
+  credentials: input.credentials,
+  expiryMinutes: input.expiryMinutes,
+  refreshPolicy: { ...defaultRefreshPolicy, ...input.refreshPolicy },
+  keepFresh: input.keepFresh ?? false,
+  refreshFailuresBeforeReauthenticate: input.refreshFailuresBeforeReauthenticate ?? 2
+})

@@ -1,0 +1,140 @@
+/**
+ * Turns one HTTP answer into a token body or a typed failure. The body's shape decides first
+ * (iPOSpays sends errors under 200, gateways send them under 4xx); the status only decides what a
+ * body that is neither a token nor an `AUTH_ERR` means.
+ *
+ * @internal
+ */
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import { type AuthRejection, makeRejection } from "../AuthError.js"
+import { AuthErrorBody, TokenResponse } from "../Schemas.js"
+import { MalformedResponse, type Operation, RateLimited, Unavailable } from "../TransportError.js"
+import { scrub } from "./redact.js"
+
+/** A body as read off the wire. */
+export type RawBody =
+  | { readonly kind: "empty" }
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "json"; readonly value: unknown }
+
+/** What one HTTP exchange produced. */
+export interface RawAnswer {
+  readonly status: number
+  readonly body: RawBody
+  readonly date: string | null
+  readonly retryAfter: string | null
+}
+
+/** Reads a text body (possibly JSON). */
+export const bodyFromText = (text: string | undefined): RawBody => {
+  if (text === undefined || text.trim().length === 0) return { kind: "empty" }
+  const trimmed = text.trim()
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return { kind: "json", value: JSON.parse(trimmed) as unknown }
+    } catch {
+      return { kind: "text", text }
+    }
+  }
+  return { kind: "text", text }
+}
+
+/** Reads what openapi-fetch hands back for a non-2xx answer (already JSON-parsed when it could be). */
+export const bodyFromError = (error: unknown): RawBody => {
+  if (error === undefined || error === null) return { kind: "empty" }
+  if (typeof error === "string") return bodyFromText(error)
+  return { kind: "json", value: error }
+}
+
+/**
+ * Parses `Retry-After`: delta-seconds or an HTTP date (relative to `now`, the service's current time
+ * when known). Negative or unreadable values give `undefined`.
+ */
+export const parseRetryAfter = (value: string | null, now: number): number | undefined => {
+  if (value === null) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const at = Date.parse(text)
+  if (!Number.isFinite(at)) return undefined
+  return Math.max(0, at - now)
+}
+
+const EXCERPT_MAX = 80
+const MESSAGE_MAX = 200
+
+const isAuthErrorBody = Schema.is(AuthErrorBody)
+const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
+
+const excerptOf = (body: RawBody, secrets: ReadonlyArray<string>): string => {
+  switch (body.kind) {
+    case "empty":
+      return ""
+    case "text":
+      return scrub(body.text, secrets, EXCERPT_MAX)
+    case "json": {
+      let text: string
+      try {
+        text = JSON.stringify(body.value) ?? ""
+      } catch {
+        text = "[unserialisable]"
+      }
+      return scrub(text, secrets, EXCERPT_MAX)
+    }
+  }
+}
+
+const shapeProblem = (value: unknown): string => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "JSON that is not an object"
+  const record = value as Record<string, unknown>
+  if ("errorCode" in record) return "an errorCode that is not AUTH_ERR_ followed by three digits"
+  if ("responseCode" in record && record.responseCode !== "00")
+    return "a responseCode other than 00 without an errorCode"
+  if ("token" in record) return "a token body with missing or malformed fields"
+  return "JSON that is neither a token nor an AUTH_ERR"
+}
+
+/**
+ * Classifies an answer: a token body, a refusal, or a transport failure. `now` is the service's
+ * current time when known (for an HTTP-date `Retry-After`), else the local time.
+ */
+export const classify = (
+  operation: Operation,
+  answer: RawAnswer,
+  secrets: ReadonlyArray<string>,
+  now: number
+): Result.Result<TokenResponse, AuthRejection | RateLimited | Unavailable | MalformedResponse> => {
+  const { body, status } = answer
+  if (body.kind === "json") {
+    if (isAuthErrorBody(body.value)) {
+      return Result.fail(
+        makeRejection(body.value.errorCode, scrub(body.value.errorMessage, secrets, MESSAGE_MAX), status)
+      )
+    }
+    const decoded = decodeTokenResponse(body.value)
+    if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(answer.retryAfter, now)
+    return Result.fail(new RateLimited(retryAfterMs === undefined ? { operation } : { operation, retryAfterMs }))
+  }
+  if (status >= 500 || status === 408) {
+    return Result.fail(new Unavailable({ operation, status, reason: `HTTP ${status}` }))
+  }
+  const reason =
+    body.kind === "empty" ? "empty body" : body.kind === "text" ? "a body that is not JSON" : shapeProblem(body.value)
+  return Result.fail(new MalformedResponse({ operation, status, reason, excerpt: excerptOf(body, secrets) }))
+}
+
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$/
+
+/** A safe reason for a rejected `fetch`: the system error code when there is one. */
+export const networkReason = (cause: unknown): string => {
+  const codeOf = (u: unknown): string | undefined => {
+    if (typeof u !== "object" || u === null) return undefined
+    const code = (u as { code?: unknown }).code
+    return typeof code === "string" && SAFE_CODE.test(code) ? code : undefined
+  }
+  const nested = typeof cause === "object" && cause !== null ? (cause as { cause?: unknown }).cause : undefined
+  return codeOf(nested) ?? codeOf(cause) ?? "network error"
+}

@@ -1,0 +1,151 @@
+/// <reference types="node" />
+/**
+ * A minimal `fetch` over `node:http` / `node:https`, for CLIs that must not pay the start-up cost of
+ * Node 20's undici-based `fetch` on their first request (about 150–250 ms). It supports what the
+ * auth API needs: a method, headers, a string (or bytes) body, an `AbortSignal`, and it answers
+ * with a standard `Response` (status, headers, `text()`, `json()`).
+ *
+ * Not supported, on purpose: redirects (a 3xx is returned as it is), compressed bodies (no
+ * `Accept-Encoding` is sent), streaming request bodies.
+ *
+ * @since 0.1.0
+ */
+import * as http from "node:http"
+import * as https from "node:https"
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+interface Prepared {
+  readonly url: URL
+  readonly method: string
+  readonly headers: Record<string, string>
+  readonly body: Uint8Array | string | undefined
+  readonly signal: AbortSignal | undefined
+}
+
+const isRequest = (input: unknown): input is Request =>
+  typeof input === "object" &&
+  input !== null &&
+  !(input instanceof URL) &&
+  typeof (input as Request).url === "string" &&
+  typeof (input as Request).method === "string"
+
+const headersToRecord = (headers: HeadersInit | undefined, into: Record<string, string>): void => {
+  if (headers === undefined) return
+  if (typeof (headers as Headers).forEach === "function" && !Array.isArray(headers)) {
+    ;(headers as Headers).forEach((value, key) => {
+      into[key.toLowerCase()] = value
+    })
+    return
+  }
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers)
+  for (const [key, value] of entries) {
+    if (key !== undefined && value !== undefined) into[key.toLowerCase()] = value
+  }
+}
+
+const bodyOf = async (body: BodyInit | null | undefined): Promise<Uint8Array | string | undefined> => {
+  if (body === null || body === undefined) return undefined
+  if (typeof body === "string") return body
+  if (body instanceof Uint8Array) return body
+  if (body instanceof ArrayBuffer) return new Uint8Array(body)
+  if (body instanceof URLSearchParams) return body.toString()
+  return new Uint8Array(await new Response(body).arrayBuffer())
+}
+
+const prepare = async (input: RequestInfo | URL, init: RequestInit | undefined): Promise<Prepared> => {
+  const headers: Record<string, string> = {}
+  let url: URL
+  let method = "GET"
+  let body: Uint8Array | string | undefined
+  let signal: AbortSignal | undefined
+  if (isRequest(input)) {
+    url = new URL(input.url)
+    method = input.method
+    headersToRecord(input.headers, headers)
+    if (input.body !== null) body = new Uint8Array(await input.arrayBuffer())
+    signal = input.signal
+  } else {
+    url = new URL(String(input))
+  }
+  if (init !== undefined) {
+    if (init.method !== undefined) method = init.method
+    if (init.headers !== undefined) headersToRecord(init.headers, headers)
+    if (init.body !== undefined) body = await bodyOf(init.body)
+    if (init.signal !== undefined && init.signal !== null) signal = init.signal
+  }
+  return { url, method: method.toUpperCase(), headers, body, signal }
+}
+
+const abortError = (signal: AbortSignal): unknown =>
+  signal.reason ?? Object.assign(new Error("This operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })
+
+/**
+ * A `fetch`-compatible function over `node:http`/`node:https`.
+ *
+ * @example
+ * ```ts
+ * import { nodeFetch } from "@ipos/auth-core/node"
+ * const res = await nodeFetch("http://127.0.0.1:4010/v1/authenticate-token", {
+ *   method: "POST",
+ *   headers: { apiKey, secretKey, scope: "PaymentTokenization" },
+ *   signal: AbortSignal.timeout(5000)
+ * })
+ * console.log(res.status, await res.json())
+ * ```
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export const nodeFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
+  prepare(input, init).then(
+    ({ url, method, headers, body, signal }) =>
+      new Promise<Response>((resolve, reject) => {
+        if (url.protocol !== "http:" && url.protocol !== "https:") {
+          reject(new TypeError(`nodeFetch supports http: and https: only, not ${url.protocol}`))
+          return
+        }
+        if (signal?.aborted) {
+          reject(abortError(signal))
+          return
+        }
+        const payload =
+          body === undefined ? undefined : typeof body === "string" ? Buffer.from(body) : Buffer.from(body)
+        if (payload !== undefined || (method !== "GET" && method !== "HEAD")) {
+          headers["content-length"] = String(payload?.byteLength ?? 0)
+        }
+        const transport = url.protocol === "https:" ? https : http
+        const options: http.RequestOptions = { method, headers, ...(signal === undefined ? {} : { signal }) }
+        const request = transport.request(url, options, (response) => {
+          const chunks: Array<Buffer> = []
+          response.on("data", (chunk: Buffer) => chunks.push(chunk))
+          response.on("error", reject)
+          response.on("aborted", () => reject(signal?.aborted ? abortError(signal) : new Error("response aborted")))
+          response.on("end", () => {
+            const status = response.statusCode ?? 0
+            if (status < 200 || status > 599) {
+              reject(new TypeError(`nodeFetch: unsupported status ${status}`))
+              return
+            }
+            const responseHeaders = new Headers()
+            const raw = response.rawHeaders
+            for (let i = 0; i + 1 < raw.length; i += 2) {
+              const key = raw[i]
+              const value = raw[i + 1]
+              if (key !== undefined && value !== undefined) responseHeaders.append(key, value)
+            }
+            const bytes = Buffer.concat(chunks)
+            const nullBody = NULL_BODY_STATUSES.has(status) || method === "HEAD"
+            resolve(
+              new Response(nullBody ? null : bytes, {
+                status,
+                statusText: response.statusMessage ?? "",
+                headers: responseHeaders
+              })
+            )
+          })
+        })
+        request.on("error", (error) => reject(signal?.aborted ? abortError(signal) : error))
+        request.end(payload)
+      })
+  )
