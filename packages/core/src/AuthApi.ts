@@ -310,7 +310,7 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
           })
         }
         return {
-          token: Redacted.make(body.token, { label: "token" }),
+          token: Redacted.make(body.token),
           operation,
           scope,
           claimScope: claims?.claimScope,

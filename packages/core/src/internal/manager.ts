@@ -408,6 +408,7 @@ export const makeEngine = (
     const expire = (slot: Slot, h: Held): void => {
       if (slot.held !== h) return
       slot.held = undefined
+      slot.degraded = false
       emit({
         scope: slot.scope,
         credentialsId: slot.credentialsId,
@@ -465,6 +466,7 @@ export const makeEngine = (
       if (h === undefined) return
       if (token !== undefined && token !== h.value) return
       slot.held = undefined
+      slot.degraded = false
       emit({
         scope: slot.scope,
         credentialsId: slot.credentialsId,

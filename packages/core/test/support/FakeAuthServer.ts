@@ -20,6 +20,7 @@ export type Behaviour =
   | { readonly kind: "refused" }
   | { readonly kind: "hang" }
   | { readonly kind: "rateLimited"; readonly retryAfter?: string }
+  | { readonly kind: "wait"; readonly until: Promise<void>; readonly then: Behaviour }
 
 export interface RecordedRequest {
   readonly endpoint: Endpoint
@@ -52,6 +53,15 @@ const randomSignature = (): string => {
 /** Builds a JWT-shaped token with the given claims (fake signature). */
 export const makeJwt = (claims: Record<string, unknown>, header: Record<string, unknown> = { alg: "RS256" }) =>
   `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}.${randomSignature()}`
+
+/** A promise and the function that resolves it. */
+export const gate = (): { readonly until: Promise<void>; readonly open: () => void } => {
+  let open = () => {}
+  const until = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { until, open }
+}
 
 export class FakeAuthServer {
   readonly requests: Array<RecordedRequest> = []
@@ -124,7 +134,7 @@ export class FakeAuthServer {
         const exp = iat + (behaviour.lifetimeSeconds ?? this.lifetimeSeconds)
         const token = makeJwt({ scope: "paymentTokenize", uniqueId: "00000000-fake-4000-8000-000000000000", iat, exp })
         this.issued.push({ token, iat, exp })
-        const body = { responseCode: "00", responseMessage: "Success", createdDt: String(now), token }
+        const body = { responseCode: "00", responseMessage: "Success", createdDt: String(Math.floor(now)), token }
         return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: this.baseHeaders() }))
       }
       case "authError":
@@ -164,6 +174,8 @@ export class FakeAuthServer {
             cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" })
           })
         )
+      case "wait":
+        return behaviour.until.then(() => this.answer(behaviour.then, signal))
       case "hang":
         return new Promise((_, reject) => {
           const abort = () => reject(Object.assign(new Error("This operation was aborted"), { name: "AbortError" }))

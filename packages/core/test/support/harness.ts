@@ -28,7 +28,7 @@ export interface HarnessOptions {
 
 export const serverClock = Effect.map(
   Clock.Clock,
-  (clock) => (skewMs: number) => () => Number(clock.monotonicTimeNanosUnsafe()) / 1e6 + skewMs
+  (clock) => (skewMs: number) => () => Number(clock.monotonicTimeNanosUnsafe() / 1_000_000n) + skewMs
 )
 
 export const harness = (options: HarnessOptions = {}) =>

@@ -1,0 +1,432 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+import { TestClock } from "effect/testing"
+import { makeCredentials } from "../src/Credentials.js"
+import * as Metrics from "../src/Metrics.js"
+import type { TokenEvent } from "../src/TokenEvents.js"
+import type { TokenManagerShape } from "../src/TokenManager.js"
+import { gate } from "./support/FakeAuthServer.js"
+import { advance, EPOCH, fakeCredentials, harness, settle } from "./support/harness.js"
+
+// A 1-hour token with the default policy and no jitter: the Date header makes the learned offset
+// +1 s (second resolution), so locally it expires at +3599 s; margin 30 s (usable until +3569 s);
+// window 9 min (refresh from +3029 s).
+const EXPIRES = 3_599_000
+const USABLE_UNTIL = 3_569_000
+const REFRESH_AT = 3_029_000
+
+const minute = 60_000
+
+const collect = (manager: TokenManagerShape) => {
+  const events: Array<TokenEvent> = []
+  return {
+    events,
+    tags: () => events.map((e) => e._tag),
+    start: Effect.gen(function* () {
+      yield* Effect.forkChild(Stream.runForEach(manager.events, (e) => Effect.sync(() => events.push(e))))
+      yield* settle
+    })
+  }
+}
+
+const concurrently = (n: number, effect: Effect.Effect<Redacted.Redacted<string>, unknown>) =>
+  Effect.all(
+    Array.from({ length: n }, () => effect),
+    { concurrency: "unbounded" }
+  ).pipe(Effect.map((tokens) => tokens.map(Redacted.value)))
+
+describe("TokenManager", () => {
+  it.effect("hands out one token to many concurrent callers of a cold manager: one upstream call", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const tokens = yield* concurrently(1000, manager.getToken())
+      expect(server.count()).toBe(1)
+      expect(new Set(tokens).size).toBe(1)
+      yield* manager.getToken()
+      expect(server.count()).toBe(1)
+    })
+  )
+
+  it.effect("hands out the token as Redacted", () =>
+    Effect.gen(function* () {
+      const { manager } = yield* harness()
+      const token = yield* manager.getToken()
+      expect(String(token)).toBe("<redacted>")
+      expect(JSON.stringify({ token })).toBe('{"token":"<redacted>"}')
+      expect(Redacted.value(token).split(".")).toHaveLength(3)
+    })
+  )
+
+  it.effect("takes expiry from exp, corrected by the learned offset", () =>
+    Effect.gen(function* () {
+      const { manager } = yield* harness()
+      const info = yield* manager.getManagedToken()
+      expect(info.localExpiresAt - EPOCH).toBe(EXPIRES)
+      expect(info.usableUntil - EPOCH).toBe(USABLE_UNTIL)
+      expect(info.refreshAt - EPOCH).toBe(REFRESH_AT)
+      expect(info.lifetimeMs).toBe(3_600_000)
+      expect(info.via).toBe("authenticate")
+      const status = yield* manager.status()
+      expect(status).toMatchObject({ state: "valid", degraded: false, consecutiveFailures: 0, secondsToExpiry: 3599 })
+    })
+  )
+
+  it.effect("serves the current token at once inside the window while ONE background refresh runs", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const recorder = collect(manager)
+      yield* recorder.start
+      const first = Redacted.value(yield* manager.getToken())
+      yield* advance(REFRESH_AT - 1000, minute)
+      expect(server.count("refresh")).toBe(0)
+      yield* TestClock.adjust(1000)
+      const release = gate()
+      server.enqueue("refresh", { kind: "wait", until: release.until, then: { kind: "token" } })
+      const during = yield* concurrently(200, manager.getToken())
+      expect(new Set(during)).toEqual(new Set([first]))
+      yield* settle
+      expect(server.count("refresh")).toBe(1)
+      expect((yield* manager.status()).state).toBe("refreshing")
+      expect(yield* concurrently(50, manager.getToken())).toEqual(Array(50).fill(first))
+      release.open()
+      yield* settle
+      const second = Redacted.value(yield* manager.getToken())
+      expect(second).not.toBe(first)
+      expect(server.count("refresh")).toBe(1)
+      expect(server.count("authenticate")).toBe(1)
+      expect(recorder.tags()).toEqual(["Minted", "Refreshed"])
+      expect(server.requests.find((r) => r.endpoint === "refresh")?.headers.token).toBe(first)
+    })
+  )
+
+  it.effect("falls back to authenticate when the refresh is refused (AUTH_ERR_006/007/008)", () =>
+    Effect.gen(function* () {
+      for (const code of ["AUTH_ERR_006", "AUTH_ERR_007", "AUTH_ERR_008"]) {
+        const { server, manager } = yield* harness()
+        const recorder = collect(manager)
+        yield* recorder.start
+        const first = Redacted.value(yield* manager.getToken())
+        server.enqueue("refresh", { kind: "authError", code, message: "Invalid Token, Please try with a Valid Token." })
+        yield* TestClock.adjust(REFRESH_AT)
+        expect(Redacted.value(yield* manager.getToken())).toBe(first)
+        yield* settle
+        expect(server.count("refresh")).toBe(1)
+        expect(server.count("authenticate")).toBe(2)
+        const second = Redacted.value(yield* manager.getToken())
+        expect(second).not.toBe(first)
+        expect(recorder.tags()).toEqual(["Minted", "Minted"])
+        expect((yield* manager.getManagedToken()).via).toBe("authenticate")
+      }
+    })
+  )
+
+  it.effect("keeps serving a valid token while refreshes fail: degraded, never cached, then recovered", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness({ api: { retry: { maxAttempts: 1 } } })
+      const recorder = collect(manager)
+      yield* recorder.start
+      const first = Redacted.value(yield* manager.getToken())
+      server.otherwise("refresh", { kind: "reset" })
+      yield* TestClock.adjust(REFRESH_AT)
+      expect(Redacted.value(yield* manager.getToken())).toBe(first)
+      yield* settle
+      expect(server.count("refresh")).toBe(1)
+      expect(recorder.tags()).toEqual(["Minted", "RefreshFailed", "Degraded"])
+      const status = yield* manager.status()
+      expect(status).toMatchObject({ state: "degraded", degraded: true, consecutiveFailures: 1 })
+      expect(status.lastError).toMatchObject({ _tag: "Unavailable", kind: "unavailable" })
+      const gauge = yield* Metric.value(Metric.withAttributes(Metrics.degraded, { scope: "PaymentTokenization" }))
+      expect(gauge.value).toBe(1)
+      // Backoff: no new attempt for 1 s, then a real one.
+      expect(Redacted.value(yield* manager.getToken())).toBe(first)
+      yield* settle
+      expect(server.count("refresh")).toBe(1)
+      yield* TestClock.adjust(1000)
+      expect(Redacted.value(yield* manager.getToken())).toBe(first)
+      yield* settle
+      expect(server.count("refresh")).toBe(2)
+      // After two failed refreshes the manager authenticates instead.
+      server.enqueue("authenticate", { kind: "reset" })
+      yield* TestClock.adjust(2000)
+      expect(Redacted.value(yield* manager.getToken())).toBe(first)
+      yield* settle
+      expect(server.count("refresh")).toBe(2)
+      expect(server.count("authenticate")).toBe(2)
+      yield* TestClock.adjust(4000)
+      const fresh = Redacted.value(yield* manager.getToken())
+      yield* settle
+      expect(fresh).toBe(first)
+      const recovered = Redacted.value(yield* manager.getToken())
+      expect(recovered).not.toBe(first)
+      expect(recorder.tags()).toEqual([
+        "Minted",
+        "RefreshFailed",
+        "Degraded",
+        "RefreshFailed",
+        "RefreshFailed",
+        "Minted",
+        "Recovered"
+      ])
+      expect(yield* manager.status()).toMatchObject({ state: "valid", degraded: false, consecutiveFailures: 0 })
+    })
+  )
+
+  it.effect("authenticates instead of refreshing when expiry is near", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      yield* manager.getToken()
+      // Usable until +3569 s, window 540 s: within the last quarter of the window.
+      yield* TestClock.adjust(USABLE_UNTIL - 100_000)
+      yield* manager.getToken()
+      yield* settle
+      expect(server.count("refresh")).toBe(0)
+      expect(server.count("authenticate")).toBe(2)
+    })
+  )
+
+  it.effect("makes callers wait on one acquisition once the token is past its margin", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const recorder = collect(manager)
+      yield* recorder.start
+      const first = Redacted.value(yield* manager.getToken())
+      yield* TestClock.adjust(USABLE_UNTIL)
+      const tokens = yield* concurrently(300, manager.getToken())
+      expect(new Set(tokens).size).toBe(1)
+      expect(tokens[0]).not.toBe(first)
+      expect(server.count()).toBe(2)
+      expect(server.count("refresh")).toBe(0)
+      expect(recorder.tags()).toEqual(["Minted", "Expired", "Minted"])
+    })
+  )
+
+  it.effect("does not cache a failed acquisition: every waiter gets the error, the next call tries again", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const recorder = collect(manager)
+      yield* recorder.start
+      server.enqueue("authenticate", {
+        kind: "authError",
+        code: "AUTH_ERR_004",
+        message: "Invalid Credentials, Please Contact Support Team."
+      })
+      const results = yield* Effect.all(
+        Array.from({ length: 20 }, () => Effect.flip(manager.getToken())),
+        { concurrency: "unbounded" }
+      )
+      expect(results.map((e) => e._tag)).toEqual(Array(20).fill("InvalidCredentials"))
+      expect(server.count()).toBe(1)
+      expect(recorder.tags()).toEqual(["AcquisitionFailed"])
+      const status = yield* manager.status()
+      expect(status).toMatchObject({ state: "empty", lastError: { code: "AUTH_ERR_004" } })
+      yield* manager.getToken()
+      expect(server.count()).toBe(2)
+    })
+  )
+
+  it.effect("invalidate: the next caller gets a new token; concurrent invalidations cause one acquisition", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const recorder = collect(manager)
+      yield* recorder.start
+      const refused = yield* manager.getToken()
+      const after = yield* Effect.all(
+        Array.from({ length: 100 }, () =>
+          manager.invalidate({ token: refused }).pipe(Effect.andThen(manager.getToken()))
+        ),
+        { concurrency: "unbounded" }
+      )
+      const values = new Set(after.map(Redacted.value))
+      expect(values.size).toBe(1)
+      expect(values.has(Redacted.value(refused))).toBe(false)
+      expect(server.count("authenticate")).toBe(2)
+      expect(server.count("refresh")).toBe(0)
+      // A late 401 for the old token does not throw away the new one.
+      yield* manager.invalidate({ token: Redacted.value(refused) })
+      yield* manager.getToken()
+      expect(server.count()).toBe(2)
+      expect(recorder.tags()).toEqual(["Minted", "Invalidated", "Minted"])
+    })
+  )
+
+  it.effect("holds many scopes, and credential sets, at once", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const other = Result.getOrThrow(makeCredentials({ apiKey: "other-api-key-02", secretKey: "other-secret-02" }))
+      for (let round = 0; round < 3; round++) {
+        yield* manager.getToken()
+        yield* manager.getToken({ scope: "Recurring" })
+        yield* manager.getToken({ scope: "BatchReport" })
+        yield* manager.getToken({ scope: "Recurring", credentials: other })
+      }
+      expect(server.count()).toBe(4)
+      expect(server.requests.map((r) => [r.headers.scope, r.headers.apikey])).toEqual([
+        ["PaymentTokenization", fakeCredentials.apiKey],
+        ["Recurring", fakeCredentials.apiKey],
+        ["BatchReport", fakeCredentials.apiKey],
+        ["Recurring", "other-api-key-02"]
+      ])
+      const statuses = yield* manager.statuses
+      expect(statuses.map((s) => s.scope)).toEqual(["PaymentTokenization", "Recurring", "BatchReport", "Recurring"])
+      expect(new Set(statuses.map((s) => s.credentialsId)).size).toBe(2)
+      const invalid = yield* Effect.flip(manager.getToken({ scope: "Nope" as "Recurring" }))
+      expect(invalid._tag).toBe("ValidationError")
+    })
+  )
+
+  it.effect("refreshes on time when this machine's clock is 10 minutes behind the service's", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness({ skewMs: 10 * minute })
+      const first = Redacted.value(yield* manager.getToken())
+      const info = yield* manager.getManagedToken()
+      expect(info.clockOffsetMs).toBe(10 * minute + 1000)
+      // Locally it expires 3599 s from now, not 70 minutes from now as exp read on our clock would say.
+      expect(info.localExpiresAt - EPOCH).toBe(EXPIRES)
+      expect(info.expiresAt - EPOCH).toBe(70 * minute)
+      yield* TestClock.adjust(REFRESH_AT)
+      expect(Redacted.value(yield* manager.getToken())).toBe(first)
+      yield* settle
+      expect(server.count("refresh")).toBe(1)
+      const refreshed = Redacted.value(yield* manager.getToken())
+      expect(refreshed).not.toBe(first)
+      yield* TestClock.adjust(USABLE_UNTIL - REFRESH_AT)
+      expect(server.isExpired(refreshed)).toBe(false)
+      expect(Redacted.value(yield* manager.getToken())).toBe(refreshed)
+    })
+  )
+
+  it.effect("stops serving a token at its margin when this machine's clock is behind", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness({ skewMs: 10 * minute })
+      const first = Redacted.value(yield* manager.getToken())
+      yield* TestClock.adjust(USABLE_UNTIL)
+      const served = Redacted.value(yield* manager.getToken())
+      expect(served).not.toBe(first)
+      expect(server.isExpired(served)).toBe(false)
+      // A client comparing exp with its own clock would have served `first` for another 10 minutes.
+      yield* TestClock.adjust(31_000)
+      expect(server.isExpired(first)).toBe(true)
+    })
+  )
+
+  it.effect("does not give up early when this machine's clock is ahead", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness({ skewMs: -10 * minute })
+      const first = Redacted.value(yield* manager.getToken())
+      yield* TestClock.adjust(45 * minute)
+      expect(Redacted.value(yield* manager.getToken())).toBe(first)
+      expect(server.count()).toBe(1)
+    })
+  )
+
+  it.effect("is not fooled by the wall clock being set back (monotonic deadline)", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const first = Redacted.value(yield* manager.getToken())
+      yield* TestClock.adjust(50 * minute)
+      yield* TestClock.setTime(EPOCH)
+      yield* TestClock.adjust(15 * minute)
+      // 65 minutes really passed: the first token is expired at the service.
+      expect(server.isExpired(first)).toBe(true)
+      const served = Redacted.value(yield* manager.getToken())
+      expect(served).not.toBe(first)
+      expect(server.isExpired(served)).toBe(false)
+    })
+  )
+
+  it.effect("refuses a token that is already expired on arrival instead of handing it out", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      server.enqueue("authenticate", { kind: "token", iatOffsetSeconds: -7200 })
+      const error = yield* Effect.flip(manager.getToken())
+      expect(error).toMatchObject({ _tag: "MalformedResponse", kind: "malformed" })
+      expect(Redacted.value(yield* manager.getToken()).length).toBeGreaterThan(0)
+    })
+  )
+
+  it.effect("refresh() refreshes now through /v1/refresh-token", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const first = Redacted.value(yield* manager.getToken())
+      const refreshed = Redacted.value(yield* manager.refresh())
+      expect(refreshed).not.toBe(first)
+      expect(server.count("refresh")).toBe(1)
+      expect(Redacted.value(yield* manager.getToken())).toBe(refreshed)
+    })
+  )
+
+  it.effect("keepFresh refreshes on a timer, without callers", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness({ manager: { keepFresh: true } })
+      const recorder = collect(manager)
+      yield* recorder.start
+      yield* manager.getToken()
+      yield* advance(REFRESH_AT + 1000, minute)
+      expect(server.count("refresh")).toBe(1)
+      expect(recorder.tags()).toEqual(["Minted", "Refreshed"])
+      yield* advance(REFRESH_AT + 1000, minute)
+      expect(server.count("refresh")).toBe(2)
+    })
+  )
+
+  it.effect("keepFresh re-authenticates when refreshes failed until the token expired", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness({ manager: { keepFresh: true }, api: { retry: { maxAttempts: 1 } } })
+      const recorder = collect(manager)
+      yield* recorder.start
+      yield* manager.getToken()
+      server.otherwise("refresh", { kind: "reset" }).otherwise("authenticate", { kind: "reset" })
+      yield* advance(USABLE_UNTIL + 1000, 5000)
+      expect(recorder.tags()).toContain("Degraded")
+      expect(recorder.tags()).toContain("Expired")
+      expect(recorder.tags().at(-1)).toBe("AcquisitionFailed")
+      server.otherwise("authenticate", { kind: "token" })
+      yield* manager.getToken()
+      expect(recorder.tags().at(-1)).toBe("Minted")
+    })
+  )
+
+  it.effect("records metrics: requests and acquisitions by outcome and code, seconds to expiry", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      server.enqueue("authenticate", { kind: "authError", code: "AUTH_ERR_005", message: "Invalid scope provided." })
+      yield* Effect.flip(manager.getToken({ scope: "ExternalApi" }))
+      yield* manager.getToken({ scope: "ExternalApi" })
+      const failures = yield* Metric.value(
+        Metric.withAttributes(Metrics.acquisitionsTotal, {
+          scope: "ExternalApi",
+          via: "authenticate",
+          outcome: "failure",
+          code: "AUTH_ERR_005"
+        })
+      )
+      expect(failures.count).toBeGreaterThanOrEqual(1)
+      const requests = yield* Metric.value(
+        Metric.withAttributes(Metrics.requestsTotal, { operation: "authenticate", outcome: "success", code: "none" })
+      )
+      expect(requests.count).toBeGreaterThanOrEqual(1)
+      yield* TestClock.adjust(60_000)
+      yield* manager.status({ scope: "ExternalApi" })
+      const seconds = yield* Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, { scope: "ExternalApi" }))
+      expect(seconds.value).toBe(3539)
+    })
+  )
+
+  it.effect("streams events to every subscriber", () =>
+    Effect.gen(function* () {
+      const { manager } = yield* harness()
+      const fiber = yield* Effect.forkChild(Stream.runCollect(Stream.take(manager.events, 2)))
+      yield* settle
+      const token = yield* manager.getToken()
+      yield* manager.invalidate({ token })
+      const events: ReadonlyArray<TokenEvent> = yield* Fiber.join(fiber)
+      expect(events.map((e) => e._tag)).toEqual(["Minted", "Invalidated"])
+      expect(events[0]).toMatchObject({ scope: "PaymentTokenization", at: EPOCH, expiresAt: EPOCH + EXPIRES })
+    })
+  )
+})
