@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net"
 import { Counters, type CountersSnapshot } from "./Counters.js"
 import type { SandboxCredential } from "./Credentials.js"
 import { FaultState, type FaultsPatch, type FaultsSnapshot } from "./Faults.js"
+import { baseUrl } from "./internal/baseUrl.js"
 import type { Context } from "./internal/Context.js"
 import { resolveOptions } from "./internal/resolveOptions.js"
 import { createSandboxServer } from "./internal/server.js"
@@ -47,12 +48,6 @@ export interface Sandbox {
   readonly reset: () => void
   /** Closes the server and every open connection; resolves when closed. Safe to call twice. */
   readonly stop: () => Promise<void>
-}
-
-const urlHost = (host: string): string => {
-  if (host === "0.0.0.0") return "127.0.0.1"
-  if (host === "::") return "[::1]"
-  return host.includes(":") ? `[${host}]` : host
 }
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
@@ -127,7 +122,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   }
 
   return {
-    url: `http://${urlHost(settings.host)}:${port}`,
+    url: baseUrl(settings.host, port),
     host: settings.host,
     port,
     credentials: settings.credentials,

@@ -7,7 +7,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse, S
 import type { Socket } from "node:net"
 import { performance } from "node:perf_hooks"
 import { corsHeaders, preflightHeaders } from "../Cors.js"
-import type { FaultKind } from "../Faults.js"
 import type { RequestLogEntry } from "../Options.js"
 import { endpointOf, route } from "../routes/router.js"
 import type { Context } from "./Context.js"
@@ -64,7 +63,7 @@ export const createSandboxServer = (ctx: Context): Server => {
         endpoint,
         status,
         errorCode: reply?._tag === "Send" ? reply.errorCode : null,
-        fault: (reply?.fault ?? null) as FaultKind | null,
+        fault: reply?.fault ?? null,
         durationMs: Math.round(performance.now() - started)
       })
 
