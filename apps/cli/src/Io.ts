@@ -1,0 +1,16 @@
+/** Where a command reads and prints: the process's streams, or a test's buffers. */
+import { readStdin } from "./Stdin.js"
+
+/** Output and input of one command run. */
+export interface Io {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly readStdin: () => Promise<string | undefined>
+}
+
+/** The process's own streams. */
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: () => readStdin(process.stdin)
+}

@@ -1,0 +1,63 @@
+/**
+ * `ipos-auth decode`: a token's header, claims and times, for people and for scripts. The
+ * signature is not verified (iPOSpays publishes no public key), and the output says so. Pure: it
+ * loads no HTTP stack and no Effect runtime, so it starts as fast as `node` itself.
+ */
+import { type DecodedJwt, decodeJwt, isExpired } from "@ipos/auth-core/Jwt"
+import * as Result from "effect/Result"
+import type { DecodeArgs } from "../FastArgs.js"
+import { relativeTime } from "../RelativeTime.js"
+
+/** The `--json` shape of `decode`. */
+export interface DecodeJson {
+  readonly header: DecodedJwt["header"]
+  readonly claims: DecodedJwt["claims"]
+  readonly issuedAt: string | null
+  readonly expiresAt: string | null
+  readonly expired: boolean | null
+}
+
+/** What `decode` prints, or why it cannot (a usage failure: exit 2). */
+export type DecodeOutcome = { readonly ok: true; readonly stdout: string } | { readonly ok: false; readonly message: string }
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString())
+
+const when = (ms: number | undefined, now: number): string =>
+  ms === undefined ? "unknown" : `${new Date(ms).toISOString()} (${relativeTime((ms - now) / 1000)})`
+
+/**
+ * Decodes `jwt` (already read from the argument or stdin) at time `now`.
+ *
+ * @example
+ * ```ts
+ * decode({ command: "decode", jwt, json: true }, Date.now())
+ * // { ok: true, stdout: '{"header":{"alg":"RS256"},"claims":{…},"issuedAt":"…","expiresAt":"…","expired":false}\n' }
+ * ```
+ */
+export const decode = (args: DecodeArgs, now: number): DecodeOutcome => {
+  const text = args.jwt?.trim() ?? ""
+  if (text.length === 0) return { ok: false, message: "no token to decode: pass it as an argument or on stdin" }
+  const decoded = decodeJwt(text)
+  if (Result.isFailure(decoded)) return { ok: false, message: decoded.failure.message }
+  const jwt = decoded.success
+  const expired = jwt.expiresAt === undefined ? null : isExpired(jwt, now)
+  if (args.json) {
+    const body: DecodeJson = {
+      header: jwt.header,
+      claims: jwt.claims,
+      issuedAt: iso(jwt.issuedAt),
+      expiresAt: iso(jwt.expiresAt),
+      expired
+    }
+    return { ok: true, stdout: `${JSON.stringify(body, null, 2)}\n` }
+  }
+  const lines = [
+    `header     ${JSON.stringify(jwt.header)}`,
+    `claims     ${JSON.stringify(jwt.claims)}`,
+    `issued     ${when(jwt.issuedAt, now)}`,
+    `expires    ${when(jwt.expiresAt, now)}`,
+    `expired    ${expired === null ? "unknown (no exp claim)" : expired ? "yes" : "no"}`,
+    `signature  not verified: iPOSpays publishes no public key, so these claims are unchecked`
+  ]
+  return { ok: true, stdout: `${lines.join("\n")}\n` }
+}

@@ -1,0 +1,32 @@
+/**
+ * Runs `token`, `refresh` or `decode` from already-read arguments and prints the outcome: the
+ * single place where output and exit codes are decided, shared by the fast path and `effect/cli`.
+ * `decode` is dispatched before anything else loads: it needs neither Effect nor HTTP.
+ */
+import type { FastArgs } from "./FastArgs.js"
+import { type Io, processIo } from "./Io.js"
+
+/**
+ * Runs one command; resolves to its exit code (0, or 2–5 as in the interface contract).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await execute({ command: "decode", jwt, json: false })
+ * ```
+ */
+export const execute = async (args: FastArgs, io: Io = processIo): Promise<number> => {
+  if (args.command === "decode") {
+    const { decode } = await import("./commands/decode.js")
+    const jwt = args.jwt === undefined || args.jwt === "-" ? await io.readStdin() : args.jwt
+    const outcome = decode({ ...args, jwt }, Date.now())
+    if (outcome.ok) {
+      io.stdout(outcome.stdout)
+      return 0
+    }
+    io.stderr(`ipos-auth: ${outcome.message}\n`)
+    return 2
+  }
+  const { executeIssue } = await import("./runIssue.js")
+  return executeIssue(args, io)
+}
+

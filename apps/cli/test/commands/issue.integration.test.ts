@@ -1,0 +1,207 @@
+import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { cleanEnv, runCli } from "../support/runCli.js"
+
+// `ipos-auth token` and `ipos-auth refresh`, the built binary against a local sandbox.
+let sandbox: Sandbox
+let env: Record<string, string>
+beforeAll(async () => {
+  sandbox = await startSandbox({ errorStatus: 200 })
+  env = cleanEnv({
+    IPOS_AUTH_URL: sandbox.url,
+    IPOS_API_KEY: "demo-merchant-api-key",
+    IPOS_SECRET_KEY: "demo-merchant-secret-key"
+  })
+})
+afterAll(() => sandbox?.stop())
+beforeEach(() => {
+  sandbox.reset()
+})
+
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"))
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
+describe("ipos-auth token", () => {
+  it("prints the bare token and a newline, so TOKEN=$(ipos-auth token) works", async () => {
+    const result = await runCli(["token"], { env })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe("")
+    expect(result.stdout.endsWith("\n")).toBe(true)
+    const jwt = result.stdout.slice(0, -1)
+    expect(jwt).toMatch(JWT)
+    const claims = claimsOf(jwt)
+    expect(claims.scope).toBe("paymentTokenize")
+    expect(claims.exp - claims.iat).toBe(86_400)
+    expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/v1/refresh-token": 0 })
+  })
+
+  it("prints {token, scope, issuedAt, expiresAt, createdDt} with --json, times in ISO-8601", async () => {
+    const result = await runCli(["token", "--scope", "Recurring", "--expiry", "60", "--json"], { env })
+    expect(result.code).toBe(0)
+    const body = JSON.parse(result.stdout)
+    expect(Object.keys(body)).toEqual(["token", "scope", "issuedAt", "expiresAt", "createdDt"])
+    const claims = claimsOf(body.token)
+    expect(body.scope).toBe("Recurring")
+    expect(claims.scope).toBe("recurring")
+    expect(body.issuedAt).toBe(new Date(claims.iat * 1000).toISOString())
+    expect(body.expiresAt).toBe(new Date(claims.exp * 1000).toISOString())
+    expect(claims.exp - claims.iat).toBe(3_600)
+    expect(body.createdDt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  })
+
+  it("reads scope, expiry and URL from IPOS_* and lets flags override them", async () => {
+    const fromEnv = await runCli(["token", "--json"], {
+      env: { ...env, IPOS_SCOPE: "BatchReport", IPOS_TOKEN_EXPIRY_MINUTES: "45" }
+    })
+    const body = JSON.parse(fromEnv.stdout)
+    expect(body.scope).toBe("BatchReport")
+    expect(claimsOf(body.token).exp - claimsOf(body.token).iat).toBe(2_700)
+    const flagged = await runCli(["token", "--json", "--scope=Recurring", "--expiry=30"], {
+      env: { ...env, IPOS_SCOPE: "BatchReport", IPOS_TOKEN_EXPIRY_MINUTES: "45" }
+    })
+    const overridden = JSON.parse(flagged.stdout)
+    expect(overridden.scope).toBe("Recurring")
+    expect(claimsOf(overridden.token).exp - claimsOf(overridden.token).iat).toBe(1_800)
+  })
+
+  it.each([
+    [["token", "--expiry", "29"], "ipos-auth: Invalid --expiry: \"29\" is not an integer from 30 to 1440\n"],
+    [["token", "--expiry", "1441"], "ipos-auth: Invalid --expiry: \"1441\" is not an integer from 30 to 1440\n"],
+    [["token", "--expiry", "abc"], "ipos-auth: Invalid --expiry: is not an integer from 30 to 1440\n"]
+  ])("refuses %j locally with exit 2, sending nothing", async (args, stderr) => {
+    const result = await runCli(args, { env })
+    expect(result).toEqual({ code: 2, stdout: "", stderr })
+    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(0)
+  })
+
+  it("refuses an unknown scope and a missing credential locally with exit 2", async () => {
+    const scope = await runCli(["token", "--scope", "Payments"], { env })
+    expect(scope.code).toBe(2)
+    expect(scope.stdout).toBe("")
+    expect(scope.stderr).toMatch(/^ipos-auth: Invalid --scope: .*PaymentTokenization, Recurring, BatchReport, ExternalApi/)
+    const missing = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url }) })
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/^ipos-auth: Invalid IPOS_API_KEY: is missing/)
+    const half = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url, IPOS_API_KEY: "k" }) })
+    expect(half.code).toBe(2)
+    expect(half.stderr).toMatch(/^ipos-auth: Invalid IPOS_SECRET_KEY/)
+    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(0)
+  })
+
+  it("exits 3 with the code, the message and a hint for a wrong secret (AUTH_ERR_004)", async () => {
+    const result = await runCli(["token"], { env: { ...env, IPOS_SECRET_KEY: "not-the-secret" } })
+    expect(result).toEqual({
+      code: 3,
+      stdout: "",
+      stderr:
+        "ipos-auth: AUTH_ERR_004: Invalid Credentials, Please Contact Support Team.\n" +
+        "hint: Check the API key and secret key, and that they belong to the chosen environment (sandbox keys do not work in production).\n"
+    })
+  })
+
+  it("exits 3 and explains the scopes per level for a scope the level may not use (AUTH_ERR_005)", async () => {
+    const result = await runCli(["token", "--scope", "ExternalApi"], { env })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toBe(
+      "ipos-auth: AUTH_ERR_005: Invalid scope provided. Please use a valid scope.\n" +
+        "hint: Scopes allowed per credential level: merchant — PaymentTokenization, Recurring, BatchReport; ISO — ExternalApi, PaymentTokenization, Recurring, BatchReport; Agent Office — ExternalApi.\n"
+    )
+  })
+
+  it("reports an undocumented AUTH_ERR as itself with exit 3", async () => {
+    sandbox.setFaults({ authError: { count: 1, errorCode: "AUTH_ERR_042", errorMessage: "Merchant suspended." } })
+    const result = await runCli(["token"], { env })
+    expect(result).toEqual({ code: 3, stdout: "", stderr: "ipos-auth: AUTH_ERR_042: Merchant suspended.\n" })
+  })
+
+  it("reports AUTH_ERR bodies the same when they arrive with a 4xx", async () => {
+    const strict = await startSandbox({ errorStatus: 401 })
+    try {
+      const result = await runCli(["token"], { env: { ...env, IPOS_AUTH_URL: strict.url, IPOS_SECRET_KEY: "nope" } })
+      expect(result.code).toBe(3)
+      expect(result.stderr.split("\n")[0]).toBe(
+        "ipos-auth: AUTH_ERR_004: Invalid Credentials, Please Contact Support Team."
+      )
+    } finally {
+      await strict.stop()
+    }
+  })
+
+  it("retries through a transient 503 and succeeds", async () => {
+    sandbox.setFaults({ failNext: { count: 1, status: 503 } })
+    const result = await runCli(["token"], { env })
+    expect(result.code).toBe(0)
+    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(2)
+  })
+
+  it("exits 4 when the service stays down (HTML 503 outage), after retries", async () => {
+    sandbox.setFaults({ outage: { seconds: 600 } })
+    const result = await runCli(["token"], { env, timeoutMs: 60_000 })
+    expect(result.code).toBe(4)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toMatch(/^ipos-auth: iPOSpays authenticate unavailable: HTTP 503/)
+    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBeGreaterThan(1)
+  }, 60_000)
+
+  it("exits 4 when nothing listens at the URL", async () => {
+    const result = await runCli(["token"], { env: { ...env, IPOS_AUTH_URL: "http://127.0.0.1:9" }, timeoutMs: 60_000 })
+    expect(result.code).toBe(4)
+    expect(result.stderr).toMatch(/^ipos-auth: iPOSpays authenticate unavailable/)
+  }, 60_000)
+
+  it.each([["truncated-json"], ["empty"], ["html"]] as const)(
+    "exits 5 for a malformed answer (%s under 200)",
+    async (kind) => {
+      sandbox.setFaults({ malformed: { count: 10, kind } })
+      const result = await runCli(["token"], { env })
+      expect(result.code).toBe(5)
+      expect(result.stdout).toBe("")
+      expect(result.stderr).toMatch(/^ipos-auth: /)
+    }
+  )
+})
+
+describe("ipos-auth refresh", () => {
+  it("refreshes --token, keeping uniqueId", async () => {
+    const minted = (await runCli(["token"], { env })).stdout.trim()
+    const result = await runCli(["refresh", "--token", minted, "--json"], { env })
+    expect(result.code).toBe(0)
+    const body = JSON.parse(result.stdout)
+    expect(Object.keys(body)).toEqual(["token", "scope", "issuedAt", "expiresAt", "createdDt"])
+    expect(body.scope).toBe("PaymentTokenization")
+    expect(claimsOf(body.token).uniqueId).toBe(claimsOf(minted).uniqueId)
+    expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/v1/refresh-token": 1 })
+  })
+
+  it("reads the token from stdin when --token is absent", async () => {
+    const minted = (await runCli(["token"], { env })).stdout.trim()
+    const result = await runCli(["refresh"], { env, stdin: `${minted}\n` })
+    expect(result.code).toBe(0)
+    expect(claimsOf(result.stdout.trim()).uniqueId).toBe(claimsOf(minted).uniqueId)
+  })
+
+  it("needs no API key or secret key", async () => {
+    const minted = (await runCli(["token"], { env })).stdout.trim()
+    const result = await runCli(["refresh", "--token", minted], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url }) })
+    expect(result.code).toBe(0)
+  })
+
+  it("exits 2 without a token, and for a value that is not a JWT, sending nothing", async () => {
+    expect(await runCli(["refresh"], { env, stdin: "" })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "ipos-auth: no token to refresh: pass --token JWT or pipe a token on stdin\n"
+    })
+    const garbage = await runCli(["refresh", "--token", "garbage"], { env })
+    expect(garbage.code).toBe(2)
+    expect(sandbox.counters().requests["/v1/refresh-token"]).toBe(0)
+  })
+
+  it("exits 3 for a token with a bad signature (AUTH_ERR_008)", async () => {
+    const [header, claims] = (await runCli(["token"], { env })).stdout.trim().split(".")
+    const forged = `${header}.${claims}.${Buffer.from("forged").toString("base64url")}`
+    const result = await runCli(["refresh", "--token", forged], { env })
+    expect(result.code).toBe(3)
+    expect(result.stderr.split("\n")[0]).toBe("ipos-auth: AUTH_ERR_008: Invalid Signature.")
+  })
+})
