@@ -21,5 +21,8 @@ const result = await build({
   metafile: true,
   logLevel: "warning"
 })
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith(".js") || file.endsWith(".mjs"))
-for (const [file, output] of outputs) console.log(`${file.padEnd(44)} ${(output.bytes / 1024).toFixed(1).padStart(7)} kB`)
+const outputs = Object.entries(result.metafile.outputs).filter(
+  ([file]) => file.endsWith(".js") || file.endsWith(".mjs")
+)
+for (const [file, output] of outputs)
+  console.log(`${file.padEnd(44)} ${(output.bytes / 1024).toFixed(1).padStart(7)} kB`)

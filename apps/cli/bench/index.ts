@@ -17,7 +17,9 @@ const warmups = 2
 const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/ipos-auth.mjs")
 
 // The sandbox runs in its own process: the measurements below block this one.
-const sandboxProcess = spawn(process.execPath, [bin, "sandbox", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] })
+const sandboxProcess = spawn(process.execPath, [bin, "sandbox", "--port", "0"], {
+  stdio: ["ignore", "pipe", "inherit"]
+})
 const banner = await new Promise<string>((resolve, reject) => {
   let out = ""
   sandboxProcess.stdout.on("data", (chunk: Buffer) => {
@@ -84,12 +86,16 @@ process.stdout.write((await res.json()).token + "\\n")
     for (const [name, args] of cases) samples.get(name)?.push(...measure(args, Math.ceil(runs / rounds)))
   }
   const median = new Map<string, number>()
-  console.log(`ipos-auth start-up, ${process.version}, ${rounds}×${Math.ceil(runs / rounds)} runs per case (+warm-ups)\n`)
+  console.log(
+    `ipos-auth start-up, ${process.version}, ${rounds}×${Math.ceil(runs / rounds)} runs per case (+warm-ups)\n`
+  )
   console.log(`${"case".padEnd(20)}${"median ms".padStart(11)}${"p90 ms".padStart(9)}`)
   for (const [name] of cases) {
     const sorted = (samples.get(name) ?? []).sort((a, b) => a - b)
     median.set(name, quantile(sorted, 0.5))
-    console.log(`${name.padEnd(20)}${quantile(sorted, 0.5).toFixed(1).padStart(11)}${quantile(sorted, 0.9).toFixed(1).padStart(9)}`)
+    console.log(
+      `${name.padEnd(20)}${quantile(sorted, 0.5).toFixed(1).padStart(11)}${quantile(sorted, 0.9).toFixed(1).padStart(9)}`
+    )
   }
   const ratio = (a: string, b: string) => ((median.get(a) ?? Number.NaN) / (median.get(b) ?? Number.NaN)).toFixed(2)
   console.log("")

@@ -22,9 +22,7 @@ const value = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefi
 // Handlers set the exit code instead of failing: the runner has already printed the one-line
 // error, and the contract's codes (2–5) must not be rewritten by the CLI framework.
 const run = (args: Parameters<typeof execute>[0]) =>
-  Effect.promise(() => execute(args)).pipe(
-    Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code)))
-  )
+  Effect.promise(() => execute(args)).pipe(Effect.flatMap((code) => Effect.sync(() => (process.exitCode = code))))
 
 const token = Command.make(
   "token",
@@ -97,7 +95,10 @@ const decode = Command.make(
 const sandboxCommand = Command.make(
   "sandbox",
   {
-    port: Flag.Int("port").pipe(Flag.withDescription("Port to listen on; 0 picks a free one (default 0)"), Flag.optional),
+    port: Flag.Int("port").pipe(
+      Flag.withDescription("Port to listen on; 0 picks a free one (default 0)"),
+      Flag.optional
+    ),
     host: text("host", "Interface to bind (default 127.0.0.1)")
   },
   (flags) =>
@@ -113,9 +114,7 @@ const sandboxCommand = Command.make(
   Command.withDescription(
     "Run the local twin of the iPOSpays auth service in the foreground (Ctrl-C stops it): real RS256 tokens, every AUTH_ERR, faults on demand."
   ),
-  Command.withExamples([
-    { command: "ipos-auth sandbox --port 8080", description: "Serve on http://127.0.0.1:8080" }
-  ])
+  Command.withExamples([{ command: "ipos-auth sandbox --port 8080", description: "Serve on http://127.0.0.1:8080" }])
 )
 
 /**

@@ -45,18 +45,24 @@ const messageOf = (failure: AuthFailure): string =>
     ? `Invalid ${flagNames[failure.field]}: ${failure.reason}`
     : failure.message
 
+// The core already keeps keys out of its messages; this is the last line of defence for a value
+// the user typed in the wrong place (a secret passed as --scope, say).
+const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
+  secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join("<redacted>") : out), text)
+
 /**
- * Reports a failure as `ipos-auth: <message>` and, where one helps, `hint: <hint>`.
+ * Reports a failure as `ipos-auth: <message>` and, where one helps, `hint: <hint>`, with any of
+ * `secrets` (the credentials in use) masked.
  *
  * @example
  * ```ts
  * report(usage("no token given")) // { lines: ["ipos-auth: no token given"], exitCode: 2 }
  * ```
  */
-export const report = (failure: CommandFailure): FailureReport => {
-  if (failure._tag === "UsageFailure") return { lines: [`ipos-auth: ${failure.message}`], exitCode: 2 }
+export const report = (failure: CommandFailure, secrets: ReadonlyArray<string> = []): FailureReport => {
+  if (failure._tag === "UsageFailure") return { lines: [`ipos-auth: ${scrub(failure.message, secrets)}`], exitCode: 2 }
   const hint = "hint" in failure ? failure.hint : undefined
-  const line = `ipos-auth: ${messageOf(failure)}`
+  const line = `ipos-auth: ${scrub(messageOf(failure), secrets)}`
   return {
     lines: hint === undefined ? [line] : [line, `hint: ${hint}`],
     exitCode: exitCodes[failure.kind]

@@ -20,7 +20,7 @@ const teardown: Runtime.Teardown = (exit, onExit) => {
     const error = Cause.squash(exit.cause)
     if (CliError.isCliError(error)) return onExit(2)
   }
-  return Runtime.defaultTeardown(exit, (code) => onExit(code === 0 ? (Number(process.exitCode) || 0) : code))
+  return Runtime.defaultTeardown(exit, (code) => onExit(code === 0 ? Number(process.exitCode) || 0 : code))
 }
 
 /**
@@ -32,7 +32,6 @@ const teardown: Runtime.Teardown = (exit, onExit) => {
  * ```
  */
 export const main = (argv: ReadonlyArray<string>): void =>
-  Command.runWith(cli, { version: IPOS_AUTH_VERSION })(argv).pipe(
-    Effect.provide(NodeServices.layer),
-    (program) => NodeRuntime.runMain(program, { teardown })
+  Command.runWith(cli, { version: IPOS_AUTH_VERSION })(argv).pipe(Effect.provide(NodeServices.layer), (program) =>
+    NodeRuntime.runMain(program, { teardown })
   )

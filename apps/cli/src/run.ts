@@ -29,4 +29,3 @@ export const execute = async (args: FastArgs, io: Io = processIo): Promise<numbe
   const { executeIssue } = await import("./runIssue.js")
   return executeIssue(args, io)
 }
-

@@ -26,7 +26,8 @@ export const executeIssue = async (args: TokenArgs | RefreshArgs, io: Io): Promi
     io.stderr("ipos-auth: internal error (please report it)\n")
     return 1
   }
-  const { lines, exitCode } = report(failure.value)
+  const secrets = [process.env.IPOS_API_KEY, process.env.IPOS_SECRET_KEY].filter((s) => s !== undefined)
+  const { lines, exitCode } = report(failure.value, secrets)
   io.stderr(`${lines.join("\n")}\n`)
   return exitCode
 }

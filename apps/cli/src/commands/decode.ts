@@ -18,7 +18,9 @@ export interface DecodeJson {
 }
 
 /** What `decode` prints, or why it cannot (a usage failure: exit 2). */
-export type DecodeOutcome = { readonly ok: true; readonly stdout: string } | { readonly ok: false; readonly message: string }
+export type DecodeOutcome =
+  | { readonly ok: true; readonly stdout: string }
+  | { readonly ok: false; readonly message: string }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString())
 

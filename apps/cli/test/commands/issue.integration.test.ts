@@ -65,8 +65,8 @@ describe("ipos-auth token", () => {
   })
 
   it.each([
-    [["token", "--expiry", "29"], "ipos-auth: Invalid --expiry: \"29\" is not an integer from 30 to 1440\n"],
-    [["token", "--expiry", "1441"], "ipos-auth: Invalid --expiry: \"1441\" is not an integer from 30 to 1440\n"],
+    [["token", "--expiry", "29"], 'ipos-auth: Invalid --expiry: "29" is not an integer from 30 to 1440\n'],
+    [["token", "--expiry", "1441"], 'ipos-auth: Invalid --expiry: "1441" is not an integer from 30 to 1440\n'],
     [["token", "--expiry", "abc"], "ipos-auth: Invalid --expiry: is not an integer from 30 to 1440\n"]
   ])("refuses %j locally with exit 2, sending nothing", async (args, stderr) => {
     const result = await runCli(args, { env })
@@ -78,7 +78,9 @@ describe("ipos-auth token", () => {
     const scope = await runCli(["token", "--scope", "Payments"], { env })
     expect(scope.code).toBe(2)
     expect(scope.stdout).toBe("")
-    expect(scope.stderr).toMatch(/^ipos-auth: Invalid --scope: .*PaymentTokenization, Recurring, BatchReport, ExternalApi/)
+    expect(scope.stderr).toMatch(
+      /^ipos-auth: Invalid --scope: .*PaymentTokenization, Recurring, BatchReport, ExternalApi/
+    )
     const missing = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url }) })
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/^ipos-auth: Invalid IPOS_API_KEY: is missing/)

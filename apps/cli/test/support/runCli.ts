@@ -24,7 +24,11 @@ export const cleanEnv = (extra: Record<string, string> = {}): Record<string, str
  */
 export const runCli = (
   args: ReadonlyArray<string>,
-  { env = cleanEnv(), stdin, timeoutMs = 20_000 }: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}
+  {
+    env = cleanEnv(),
+    stdin,
+    timeoutMs = 20_000
+  }: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}
 ): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["pipe", "pipe", "pipe"] })

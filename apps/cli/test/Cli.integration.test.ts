@@ -1,0 +1,96 @@
+import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
+import fc from "fast-check"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { cleanEnv, runCli } from "./support/runCli.js"
+
+// The binary's command tree: help, version, usage errors (exit 2), and the fast path agreeing
+// with the effect/cli program on every plain command line.
+let sandbox: Sandbox
+beforeAll(async () => {
+  sandbox = await startSandbox()
+})
+afterAll(() => sandbox?.stop())
+
+describe("ipos-auth", () => {
+  it.each([["token"], ["refresh"], ["decode"], ["sandbox"]])("has help with examples for %s", async (command) => {
+    const result = await runCli([command, "--help"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`USAGE\n  ipos-auth ${command}`)
+    expect(result.stdout).toContain("EXAMPLES")
+  })
+
+  it("lists the commands and the exit codes in its help", async () => {
+    const result = await runCli(["--help"])
+    expect(result.code).toBe(0)
+    for (const command of ["token", "refresh", "decode", "sandbox"]) expect(result.stdout).toContain(command)
+    expect(result.stdout).toContain("3 refused by iPOSpays")
+  })
+
+  it("prints its version", async () => {
+    const result = await runCli(["--version"])
+    expect(result.code).toBe(0)
+    expect(result.stdout.trim()).toMatch(/0\.1\.0$/)
+  })
+
+  it("prints a completion script", async () => {
+    const result = await runCli(["--completions", "bash"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("ipos-auth")
+  })
+
+  it.each([
+    [["token", "--bogus"], "Unrecognized flag: --bogus"],
+    [["frobnicate"], "frobnicate"],
+    [["sandbox", "--port", "x"], "--port"]
+  ])("exits 2 for the usage error %j and says what is wrong on stderr", async (args, mention) => {
+    const result = await runCli(args)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(mention)
+  })
+
+  it("gives the same answer on the fast path and through effect/cli", async () => {
+    const env = cleanEnv({
+      IPOS_AUTH_URL: sandbox.url,
+      IPOS_API_KEY: "demo-iso-api-key",
+      IPOS_SECRET_KEY: "demo-iso-secret-key"
+    })
+    const minted = (await runCli(["token"], { env })).stdout.trim()
+    // Outputs that carry a fresh token differ run to run; compare their shape and the rest exactly.
+    const normalize = (text: string) =>
+      text
+        .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, "<jwt>")
+        .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z( \([^)]*\))?/g, "<time>")
+    const line = fc.oneof(
+      fc.record({
+        command: fc.constant("token"),
+        scope: fc.option(fc.constantFrom("PaymentTokenization", "ExternalApi", "Nope"), { nil: undefined }),
+        expiry: fc.option(fc.constantFrom("30", "29", "1440", "x"), { nil: undefined }),
+        json: fc.boolean()
+      }),
+      fc.record({ command: fc.constant("refresh"), token: fc.constantFrom(minted, "a.b", ""), json: fc.boolean() }),
+      fc.record({ command: fc.constant("decode"), token: fc.constantFrom(minted, "a.b.c", "x"), json: fc.boolean() })
+    )
+    const argvOf = (l: Record<string, unknown>): Array<string> => {
+      const argv = [String(l.command)]
+      if (typeof l.scope === "string") argv.push("--scope", l.scope)
+      if (typeof l.expiry === "string") argv.push("--expiry", l.expiry)
+      if (l.command === "refresh") argv.push(`--token=${l.token}`)
+      if (l.command === "decode") argv.push(String(l.token))
+      if (l.json === true) argv.push("--json")
+      return argv
+    }
+    await fc.assert(
+      fc.asyncProperty(line, async (l) => {
+        const argv = argvOf(l)
+        const fast = await runCli(argv, { env })
+        const full = await runCli(argv, { env: { ...env, IPOS_AUTH_CLI_FAST_PATH: "0" } })
+        expect({ code: full.code, stdout: normalize(full.stdout), stderr: full.stderr }).toEqual({
+          code: fast.code,
+          stdout: normalize(fast.stdout),
+          stderr: fast.stderr
+        })
+      }),
+      { numRuns: 12, seed: 20261125 }
+    )
+  }, 120_000)
+})

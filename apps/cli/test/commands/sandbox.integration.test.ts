@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process"
+import { describe, expect, it } from "vitest"
+import { bin, cleanEnv, runCli } from "../support/runCli.js"
+
+// `ipos-auth sandbox` in the foreground: banner with URL, credentials and exports; the other
+// commands work against it; SIGTERM stops it cleanly.
+describe("ipos-auth sandbox", () => {
+  it("serves on a free port, prints how to use it, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [bin, "sandbox", "--port", "0", "--host", "127.0.0.1"], {
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${stdout}`)), 15_000)
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+          stdout += d
+          if (stdout.includes("Ctrl-C stops it")) {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      })
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] ?? ""
+      expect(url).not.toBe("")
+      expect(stdout).toContain(`  export IPOS_AUTH_URL=${url}\n`)
+      expect(stdout).toContain("  export IPOS_API_KEY=demo-merchant-api-key\n")
+      expect(stdout).toContain("  export IPOS_SECRET_KEY=demo-merchant-secret-key\n")
+      expect(stdout).toContain(
+        "  agentOffice  apiKey=demo-agent-office-api-key  secretKey=demo-agent-office-secret-key  scopes: ExternalApi\n"
+      )
+      const minted = await runCli(["token", "--auth-url", url], {
+        env: cleanEnv({ IPOS_API_KEY: "demo-merchant-api-key", IPOS_SECRET_KEY: "demo-merchant-secret-key" })
+      })
+      expect(minted.code).toBe(0)
+    } finally {
+      child.kill("SIGTERM")
+    }
+    // Interrupted by the signal, the runtime stops the server and exits 130, as for Ctrl-C.
+    expect(await exited).toBe(130)
+  })
+
+  it("exits 2 when the port is taken", async () => {
+    const { createServer } = await import("node:net")
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    try {
+      const result = await runCli(["sandbox", "--port", String(port)])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain("ipos-auth: the sandbox could not start:")
+      expect(result.stderr).toContain("EADDRINUSE")
+    } finally {
+      server.close()
+    }
+  })
+})
