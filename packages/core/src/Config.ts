@@ -115,7 +115,7 @@ const toMinutes = (value: number | string, field: ValidationField): Result.Resul
   const text = value.trim()
   return /^\d{1,6}$/.test(text)
     ? validateExpiryMinutes(Number(text), field)
-    : Result.fail(new ValidationError({ field, reason: "is not an integer from 30 to 1440" }))
+    : Result.fail(new ValidationError({ field, reason: "must be an integer from 30 to 1440" }))
 }
 
 const build = (input: AuthConfigInput, fields: FieldNames): Result.Result<AuthConfig, ValidationError> =>

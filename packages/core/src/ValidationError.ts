@@ -61,12 +61,6 @@ export class ValidationError extends Data.TaggedError("ValidationError")<{
   }
 }
 
-/** Printable, harmless echo of a non-secret value. */
-const show = (value: unknown): string => {
-  const text = typeof value === "string" ? value : String(value)
-  return /^[A-Za-z0-9 ._:-]{0,40}$/.test(text) ? JSON.stringify(text) : "a value that is not allowed"
-}
-
 /**
  * Checks a scope.
  *
@@ -86,7 +80,7 @@ export const validateScope = (
 ): Result.Result<Scope, ValidationError> =>
   typeof value === "string" && (scopes as ReadonlyArray<string>).includes(value)
     ? Result.succeed(value as Scope)
-    : Result.fail(new ValidationError({ field, reason: `${show(value)} is not one of ${scopes.join(", ")}` }))
+    : Result.fail(new ValidationError({ field, reason: `must be one of ${scopes.join(", ")} (value not shown)` }))
 
 /**
  * Checks an environment name.
@@ -106,7 +100,7 @@ export const validateEnvironment = (
 ): Result.Result<Environment, ValidationError> =>
   typeof value === "string" && (environments as ReadonlyArray<string>).includes(value)
     ? Result.succeed(value as Environment)
-    : Result.fail(new ValidationError({ field, reason: `${show(value)} is not one of ${environments.join(", ")}` }))
+    : Result.fail(new ValidationError({ field, reason: `must be one of ${environments.join(", ")} (value not shown)` }))
 
 /**
  * The accepted token lifetimes, in minutes (the API answers `AUTH_ERR_011`/`012` outside).
@@ -141,7 +135,10 @@ export const validateExpiryMinutes = (
     : Result.fail(
         new ValidationError({
           field,
-          reason: `${show(value)} is not an integer from ${expiryMinutesRange.min} to ${expiryMinutesRange.max}`
+          reason:
+            typeof value === "number"
+              ? `${value} is not an integer from ${expiryMinutesRange.min} to ${expiryMinutesRange.max}`
+              : `must be an integer from ${expiryMinutesRange.min} to ${expiryMinutesRange.max}`
         })
       )
 

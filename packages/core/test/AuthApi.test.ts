@@ -138,7 +138,11 @@ describe("AuthApi", () => {
       const { server, api } = yield* setup()
       server.enqueue("authenticate", { kind: "authError", code: "AUTH_ERR_013", message: "Brand new refusal." })
       const error = yield* Effect.flip(api.authenticate({ scope: "PaymentTokenization" }))
-      expect(error).toMatchObject({ _tag: "UnknownAuthError", code: "AUTH_ERR_013", serverMessage: "Brand new refusal." })
+      expect(error).toMatchObject({
+        _tag: "UnknownAuthError",
+        code: "AUTH_ERR_013",
+        serverMessage: "Brand new refusal."
+      })
     })
   )
 
@@ -147,13 +151,26 @@ describe("AuthApi", () => {
   > = [
     [
       "an HTML 503",
-      { kind: "raw", status: 503, body: "<html><body>Service Unavailable</body></html>", headers: { "content-type": "text/html" } },
+      {
+        kind: "raw",
+        status: 503,
+        body: "<html><body>Service Unavailable</body></html>",
+        headers: { "content-type": "text/html" }
+      },
       { _tag: "Unavailable", status: 503, reason: "HTTP 503", retried: true }
     ],
-    ["a 502 with an empty body", { kind: "raw", status: 502, body: "" }, { _tag: "Unavailable", status: 502, retried: true }],
+    [
+      "a 502 with an empty body",
+      { kind: "raw", status: 502, body: "" },
+      { _tag: "Unavailable", status: 502, retried: true }
+    ],
     ["a reset connection", { kind: "reset" }, { _tag: "Unavailable", reason: "ECONNRESET", retried: true }],
     ["a refused connection", { kind: "refused" }, { _tag: "Unavailable", reason: "ECONNREFUSED", retried: true }],
-    ["an empty 200", { kind: "raw", status: 200, body: "" }, { _tag: "MalformedResponse", reason: "empty body", status: 200, retried: false }],
+    [
+      "an empty 200",
+      { kind: "raw", status: 200, body: "" },
+      { _tag: "MalformedResponse", reason: "empty body", status: 200, retried: false }
+    ],
     [
       "a 200 that is not JSON",
       { kind: "raw", status: 200, body: "OK", headers: { "content-type": "text/plain" } },

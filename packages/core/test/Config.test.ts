@@ -93,7 +93,7 @@ describe("Config", () => {
   it("validates programmatic configuration with option names", () => {
     const result = makeAuthConfig({ apiKey: "a", secretKey: "b", expiryMinutes: 2000 })
     expect(Result.isFailure(result) && result.failure.message).toBe(
-      'Invalid expiryMinutes: "2000" is not an integer from 30 to 1440'
+      "Invalid expiryMinutes: 2000 is not an integer from 30 to 1440"
     )
     expect(Result.isSuccess(makeAuthConfig({ apiKey: "a", secretKey: "b", scope: "ExternalApi" }))).toBe(true)
   })

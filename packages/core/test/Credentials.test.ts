@@ -1,7 +1,7 @@
+import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
-import { inspect } from "node:util"
 import { credentialsId, makeCredentials } from "../src/Credentials.js"
 
 describe("Credentials", () => {

@@ -12,10 +12,7 @@ const unavailable = new Unavailable({ operation: "authenticate", status: 503, re
 const noJitter: RetryPolicy = { ...defaultRetryPolicy, jitter: 0 }
 
 /** Runs a failing-then-succeeding attempt under the policy and records the attempt times. */
-const attemptTimes = <E extends { readonly retryable: boolean }>(
-  policy: RetryPolicy,
-  failures: ReadonlyArray<E>
-) =>
+const attemptTimes = <E extends { readonly retryable: boolean }>(policy: RetryPolicy, failures: ReadonlyArray<E>) =>
   Effect.gen(function* () {
     const times: Array<number> = []
     const fiber = yield* withRetry(policy, (n) =>

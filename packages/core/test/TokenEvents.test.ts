@@ -22,7 +22,12 @@ describe("TokenEvents", () => {
       {
         ...base,
         _tag: "RefreshFailed",
-        error: { _tag: "Timeout", kind: "unavailable", retryable: true, message: "iPOSpays refresh timed out after 10 ms" },
+        error: {
+          _tag: "Timeout",
+          kind: "unavailable",
+          retryable: true,
+          message: "iPOSpays refresh timed out after 10 ms"
+        },
         consecutiveFailures: 2,
         expiresAt: Date.UTC(2030, 0, 1),
         retryAt: 0

@@ -34,7 +34,7 @@ describe("ValidationError", () => {
     expect(error).toBeInstanceOf(ValidationError)
     expect(error.kind).toBe("validation")
     expect(error.retryable).toBe(false)
-    expect(error.message).toBe('Invalid IPOS_TOKEN_EXPIRY_MINUTES: "5" is not an integer from 30 to 1440')
+    expect(error.message).toBe("Invalid IPOS_TOKEN_EXPIRY_MINUTES: 5 is not an integer from 30 to 1440")
   })
 
   it("accepts the four scopes only", () => {
@@ -42,7 +42,7 @@ describe("ValidationError", () => {
       expect(Result.getOrThrow(validateScope(scope))).toBe(scope)
     }
     expect(failure(validateScope("paymentTokenize")).message).toBe(
-      'Invalid scope: "paymentTokenize" is not one of PaymentTokenization, Recurring, BatchReport, ExternalApi'
+      "Invalid scope: must be one of PaymentTokenization, Recurring, BatchReport, ExternalApi (value not shown)"
     )
   })
 
@@ -50,7 +50,7 @@ describe("ValidationError", () => {
     const error = failure(validateScope("sk_live_0123456789abcdef0123456789abcdef0123"))
     expect(error.message).not.toContain("sk_live")
     expect(failure(validateEnvironment("staging")).message).toBe(
-      'Invalid env: "staging" is not one of sandbox, production'
+      "Invalid env: must be one of sandbox, production (value not shown)"
     )
   })
 

@@ -86,6 +86,13 @@ export class FakeAuthServer {
     return this
   }
 
+  /** Forgets the queued behaviours. */
+  clear(): this {
+    this.script.authenticate.length = 0
+    this.script.refresh.length = 0
+    return this
+  }
+
   /** Sets what happens once the queue is empty. */
   otherwise(endpoint: Endpoint, behaviour: Behaviour): this {
     this.fallback[endpoint] = behaviour
