@@ -211,7 +211,7 @@ describe("TokenManager properties", () => {
             Effect.gen(function* () {
               const { server, manager } = yield* harness({ lifetimeSeconds, skewMs })
               const slow = gate()
-              server.enqueue("authenticate", { kind: "wait", until: slow.until, then: { kind: "token" } })
+              server.enqueue("authenticate", { kind: "wait", until: slow.until, next: { kind: "token" } })
               const fibers = yield* Effect.forEach(Array.from({ length: n }), () =>
                 Effect.forkChild(manager.getToken({ scope }))
               )

@@ -86,7 +86,7 @@ describe("TokenManager", () => {
       expect(server.count("refresh")).toBe(0)
       yield* TestClock.adjust(1000)
       const release = gate()
-      server.enqueue("refresh", { kind: "wait", until: release.until, then: { kind: "token" } })
+      server.enqueue("refresh", { kind: "wait", until: release.until, next: { kind: "token" } })
       const during = yield* concurrently(200, manager.getToken())
       expect(new Set(during)).toEqual(new Set([first]))
       yield* settle

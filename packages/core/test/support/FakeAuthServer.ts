@@ -20,7 +20,7 @@ export type Behaviour =
   | { readonly kind: "refused" }
   | { readonly kind: "hang" }
   | { readonly kind: "rateLimited"; readonly retryAfter?: string }
-  | { readonly kind: "wait"; readonly until: Promise<void>; readonly then: Behaviour }
+  | { readonly kind: "wait"; readonly until: Promise<void>; readonly next: Behaviour }
 
 export interface RecordedRequest {
   readonly endpoint: Endpoint
@@ -182,7 +182,7 @@ export class FakeAuthServer {
           })
         )
       case "wait":
-        return behaviour.until.then(() => this.answer(behaviour.then, signal))
+        return behaviour.until.then(() => this.answer(behaviour.next, signal))
       case "hang":
         return new Promise((_, reject) => {
           const abort = () => reject(Object.assign(new Error("This operation was aborted"), { name: "AbortError" }))

@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
+import { InvalidCredentials } from "../src/AuthError.js"
+import { createTokenManager } from "../src/createTokenManager.js"
+import type { TokenEvent } from "../src/TokenEvents.js"
+import { ValidationError } from "../src/ValidationError.js"
+import { FakeAuthServer } from "./support/FakeAuthServer.js"
+
+const keys = { apiKey: "facade-fake-api-key", secretKey: "facade-fake-secret" } as const
+const baseUrl = "http://auth.test.invalid"
+
+const unhandled: Array<unknown> = []
+const onUnhandled = (reason: unknown) => unhandled.push(reason)
+beforeEach(() => {
+  unhandled.length = 0
+  process.on("unhandledRejection", onUnhandled)
+})
+afterEach(() => {
+  process.off("unhandledRejection", onUnhandled)
+})
+
+/** Waits until `predicate` holds, checking after each turn of the event loop (no timers). */
+const until = async (predicate: () => boolean, turns = 500) => {
+  for (let i = 0; i < turns && !predicate(); i++) await new Promise((resolve) => setImmediate(resolve))
+  expect(predicate()).toBe(true)
+}
+
+describe("createTokenManager (Promise facade)", () => {
+  it("resolves to the token as a plain string, cached, one request for many callers", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    const all = await Promise.all(Array.from({ length: 100 }, () => tokens.getToken()))
+    expect(new Set(all).size).toBe(1)
+    expect(typeof all[0]).toBe("string")
+    expect(all[0]?.split(".")).toHaveLength(3)
+    expect(await tokens.getToken()).toBe(all[0])
+    expect(server.count()).toBe(1)
+    const info = await tokens.getTokenInfo()
+    expect(info).toMatchObject({
+      token: all[0],
+      scope: "PaymentTokenization",
+      via: "authenticate",
+      lifetimeMs: 3_600_000
+    })
+    expect(info.expiresAt).toBeGreaterThan(Date.now())
+    await tokens.close()
+  })
+
+  it("holds several scopes", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch, scope: "Recurring" })
+    await tokens.getToken()
+    await tokens.getToken("BatchReport")
+    await tokens.getToken("Recurring")
+    expect(server.requests.map((r) => r.headers.scope)).toEqual(["Recurring", "BatchReport"])
+    await expect(tokens.getToken("Nope" as "Recurring")).rejects.toBeInstanceOf(ValidationError)
+    await tokens.close()
+  })
+
+  it("rejects with the typed error itself", async () => {
+    const server = new FakeAuthServer().enqueue("authenticate", {
+      kind: "authError",
+      code: "AUTH_ERR_004",
+      message: "Invalid Credentials, Please Contact Support Team."
+    })
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    const error = await tokens.getToken().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidCredentials)
+    expect(error).toMatchObject({ code: "AUTH_ERR_004", kind: "rejected", retryable: false })
+    expect(tokens.status().lastError).toMatchObject({ code: "AUTH_ERR_004" })
+    // Not cached: the next call really asks again.
+    expect(typeof (await tokens.getToken())).toBe("string")
+    expect(server.count()).toBe(2)
+    await tokens.close()
+  })
+
+  it("never throws for bad options: every call rejects with the ValidationError", async () => {
+    const tokens = createTokenManager({ apiKey: "only-half" })
+    await expect(tokens.getToken()).rejects.toMatchObject({ _tag: "ValidationError", field: "secretKey" })
+    await expect(tokens.refresh()).rejects.toBeInstanceOf(ValidationError)
+    expect(tokens.status()).toMatchObject({ state: "empty", lastError: { _tag: "ValidationError" } })
+    tokens.invalidate()
+    await tokens.close()
+    const none = createTokenManager()
+    await expect(none.getToken()).rejects.toMatchObject({ field: "apiKey" })
+  })
+
+  it("reads the IPOS_* variables from fromEnv, explicit options winning", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({
+      fromEnv: {
+        IPOS_API_KEY: "env-fake-api-key",
+        IPOS_SECRET_KEY: "env-fake-secret",
+        IPOS_SCOPE: "ExternalApi",
+        IPOS_TOKEN_EXPIRY_MINUTES: "120",
+        IPOS_AUTH_URL: "http://from-env.test.invalid"
+      },
+      scope: "Recurring",
+      fetch: server.fetch
+    })
+    await tokens.getToken()
+    expect(server.requests[0]?.headers).toMatchObject({
+      apikey: "env-fake-api-key",
+      secretkey: "env-fake-secret",
+      scope: "Recurring",
+      jwttokenexpiryminutes: "120"
+    })
+    await tokens.close()
+    const bad = createTokenManager({ fromEnv: { IPOS_API_KEY: "a", IPOS_SECRET_KEY: "b", IPOS_ENV: "staging" } })
+    await expect(bad.getToken()).rejects.toMatchObject({ field: "IPOS_ENV" })
+    const missing = createTokenManager({ fromEnv: {} })
+    await expect(missing.getToken()).rejects.toMatchObject({ field: "IPOS_API_KEY" })
+  })
+
+  it("invalidates after a downstream 401: one new token, stale invalidations ignored", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    const refused = await tokens.getToken()
+    const next = await Promise.all(
+      Array.from({ length: 20 }, () => {
+        tokens.invalidate(refused)
+        return tokens.getToken()
+      })
+    )
+    expect(new Set(next).size).toBe(1)
+    expect(next[0]).not.toBe(refused)
+    tokens.invalidate(refused)
+    expect(await tokens.getToken()).toBe(next[0])
+    expect(server.count()).toBe(2)
+    await tokens.close()
+  })
+
+  it("refresh() goes through /v1/refresh-token", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    const first = await tokens.getToken()
+    const second = await tokens.refresh()
+    expect(second).not.toBe(first)
+    expect(server.count("refresh")).toBe(1)
+    expect(server.requests.at(-1)?.headers.token).toBe(first)
+    await tokens.close()
+  })
+
+  it("delivers events to listeners and to async iterators; listener errors are ignored", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    const seen: Array<string> = []
+    tokens.onEvent(() => {
+      throw new Error("a buggy listener")
+    })
+    const off = tokens.onEvent((event) => seen.push(event._tag))
+    const iterated: Array<TokenEvent> = []
+    const consumer = (async () => {
+      for await (const event of tokens.events) {
+        iterated.push(event)
+        if (iterated.length === 2) break
+      }
+    })()
+    await new Promise((resolve) => setImmediate(resolve))
+    const token = await tokens.getToken()
+    tokens.invalidate(token)
+    await consumer
+    off()
+    await tokens.getToken()
+    expect(seen).toEqual(["Minted", "Invalidated"])
+    expect(iterated.map((e) => e._tag)).toEqual(["Minted", "Invalidated"])
+    await tokens.close()
+  })
+
+  it("keeps serving the token when a background refresh fails, without an unhandled rejection", async () => {
+    const server = new FakeAuthServer()
+      .otherwise("refresh", { kind: "raw", status: 503, body: "<html>down</html>" })
+      .otherwise("authenticate", { kind: "token" })
+    // A window as long as the token: every call after the first is inside it.
+    const tokens = createTokenManager({
+      ...keys,
+      baseUrl,
+      fetch: server.fetch,
+      retry: { maxAttempts: 1 },
+      refreshPolicy: { windowRatio: 1, maxWindowMs: Number.POSITIVE_INFINITY, jitter: 0 }
+    })
+    const events: Array<string> = []
+    tokens.onEvent((event) => events.push(event._tag))
+    const first = await tokens.getToken()
+    expect(await tokens.getToken()).toBe(first)
+    await until(() => events.includes("Degraded"))
+    expect(await tokens.getToken()).toBe(first)
+    expect(tokens.status()).toMatchObject({ state: "degraded", degraded: true, consecutiveFailures: 1 })
+    expect(events).toEqual(["Minted", "RefreshFailed", "Degraded"])
+    expect(unhandled).toEqual([])
+    await tokens.close()
+  })
+
+  it("stops on close(): later calls reject, close is idempotent", async () => {
+    const server = new FakeAuthServer().enqueue("authenticate", { kind: "hang" })
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    const pending = tokens.getToken().then(
+      () => "resolved",
+      () => "rejected"
+    )
+    await new Promise((resolve) => setImmediate(resolve))
+    await tokens.close()
+    expect(await pending).toBe("rejected")
+    await expect(tokens.getToken()).rejects.toMatchObject({ _tag: "ValidationError" })
+    await tokens.close()
+    expect(unhandled).toEqual([])
+  })
+})
