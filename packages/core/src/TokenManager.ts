@@ -42,7 +42,7 @@ import {
 import type { RefreshPolicy } from "./RefreshWindow.js"
 import type { Scope } from "./Schemas.js"
 import type { TokenEvent } from "./TokenEvents.js"
-import type { ValidationError } from "./ValidationError.js"
+import { type ValidationError, validateScope } from "./ValidationError.js"
 
 export type {
   /**
@@ -291,6 +291,7 @@ export const makeTokenManager = (
   Effect.gen(function* () {
     const api = yield* AuthApi
     const credentials = yield* toCredentials(options.credentials)
-    const engine = yield* makeEngine(api, engineOptions({ ...options, credentials }))
+    const scope = options.scope === undefined ? undefined : yield* Effect.fromResult(validateScope(options.scope))
+    const engine = yield* makeEngine(api, engineOptions({ ...options, scope, credentials }))
     return fromEngine(engine)
   })

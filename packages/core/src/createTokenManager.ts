@@ -18,7 +18,7 @@ import * as Stream from "effect/Stream"
 import { type Fetch, makeAuthApi } from "./AuthApi.js"
 import { type AuthConfig, type AuthConfigInput, loadAuthConfig, makeAuthConfig } from "./Config.js"
 import { type AuthFailure, summarize } from "./Failure.js"
-import { type Engine, engineOptions, type Held, makeEngine, type TokenStatus } from "./internal/manager.js"
+import { type Engine, engineOptions, type Held, makeEngine, type Slot, type TokenStatus } from "./internal/manager.js"
 import type { RefreshPolicy } from "./RefreshWindow.js"
 import type { RetryPolicy } from "./Retry.js"
 import type { Environment, Scope as TokenScope } from "./Schemas.js"
@@ -244,13 +244,23 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
   const slotOf = (s: TokenScope | undefined) =>
     s === undefined ? Result.succeed(engine.defaultSlot) : engine.slotFor(s)
 
+  // Callers that find no valid token share one promise per slot (one fiber, however many callers).
+  const waiting = new WeakMap<Slot, Promise<Held>>()
   const held = (s: TokenScope | undefined): Promise<Held> => {
     if (closed) return Promise.reject(closedError())
     const slot = slotOf(s)
     if (Result.isFailure(slot)) return Promise.reject(slot.failure)
     const hit = engine.peek(slot.success)
     if (hit !== undefined) return Promise.resolve(hit)
-    return runPromise(engine.get(slot.success))
+    const pending = waiting.get(slot.success)
+    if (pending !== undefined) return pending
+    const shared = runPromise(engine.get(slot.success))
+    waiting.set(slot.success, shared)
+    const clear = () => {
+      if (waiting.get(slot.success) === shared) waiting.delete(slot.success)
+    }
+    shared.then(clear, clear)
+    return shared
   }
 
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
@@ -6,11 +7,12 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
+import { AuthApi } from "../src/AuthApi.js"
 import { makeCredentials } from "../src/Credentials.js"
 import * as Metrics from "../src/Metrics.js"
 import type { TokenEvent } from "../src/TokenEvents.js"
-import type { TokenManagerShape } from "../src/TokenManager.js"
-import { gate } from "./support/FakeAuthServer.js"
+import { TokenManager, type TokenManagerShape } from "../src/TokenManager.js"
+import { FakeAuthServer, gate } from "./support/FakeAuthServer.js"
 import { advance, EPOCH, fakeCredentials, harness, settle } from "./support/harness.js"
 
 // A 1-hour token with the default policy and no jitter: the Date header makes the learned offset
@@ -427,6 +429,49 @@ describe("TokenManager", () => {
       const events: ReadonlyArray<TokenEvent> = yield* Fiber.join(fiber)
       expect(events.map((e) => e._tag)).toEqual(["Minted", "Invalidated"])
       expect(events[0]).toMatchObject({ scope: "PaymentTokenization", at: EPOCH, expiresAt: EPOCH + EXPIRES })
+    })
+  )
+
+  it.effect("builds both layers from the IPOS_* environment", () =>
+    Effect.gen(function* () {
+      const server = new FakeAuthServer()
+      const layer = TokenManager.layerConfig({ api: { fetch: server.fetch } })
+      const env = {
+        IPOS_API_KEY: "layer-fake-api-key",
+        IPOS_SECRET_KEY: "layer-fake-secret",
+        IPOS_SCOPE: "BatchReport",
+        IPOS_AUTH_URL: "http://from-env.test.invalid",
+        IPOS_TOKEN_EXPIRY_MINUTES: "45"
+      }
+      const token = yield* TokenManager.use((manager) => manager.getToken()).pipe(
+        Effect.provide(layer),
+        Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnvRecord(env))
+      )
+      expect(Redacted.value(token).split(".")).toHaveLength(3)
+      expect(server.requests[0]?.headers).toMatchObject({
+        apikey: "layer-fake-api-key",
+        scope: "BatchReport",
+        jwttokenexpiryminutes: "45"
+      })
+      const missing = yield* Effect.flip(
+        TokenManager.use((manager) => manager.getToken()).pipe(
+          Effect.provide(layer),
+          Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnvRecord({}))
+        )
+      )
+      expect(missing).toMatchObject({ _tag: "ValidationError", field: "IPOS_API_KEY" })
+      const api = yield* AuthApi.use((a) => Effect.succeed(a.baseUrl)).pipe(
+        Effect.provide(AuthApi.layerConfig()),
+        Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnvRecord({ IPOS_ENV: "production" }))
+      )
+      expect(api).toBe("https://auth.ipospays.com")
+    })
+  )
+
+  it.effect("refuses an unknown default scope", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(harness({ manager: { scope: "paymentTokenize" as "Recurring" } }))
+      expect(error).toMatchObject({ _tag: "ValidationError", field: "scope" })
     })
   )
 })

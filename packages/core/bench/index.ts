@@ -1,0 +1,306 @@
+/**
+ * `pnpm bench`: the two benchmarks of the issue, printed (never asserted). Everything runs in this
+ * one process against an in-process fake of iPOSpays (no network), so the figures and their ratios
+ * come from the same run.
+ *
+ * 1. Cache-hit `getToken`, ns/op: the Promise facade and the Effect API, each against a hand-rolled
+ *    memo (`if (cache && cache.exp > now) return cache.token`) called the same way.
+ * 2. 10 000 concurrent `getToken` on a cold manager (upstream calls), then across a refresh-ahead
+ *    boundary (refresh calls, p99 latency during the refresh vs. cache hits).
+ */
+
+import { cpus } from "node:os"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { AuthApi, makeAuthApi } from "../src/AuthApi.js"
+import { createTokenManager } from "../src/createTokenManager.js"
+import { makeTokenManager } from "../src/TokenManager.js"
+import { FakeAuthServer } from "../test/support/FakeAuthServer.js"
+
+const credentials = { apiKey: "bench-fake-api-key", secretKey: "bench-fake-secret" } as const
+const baseUrl = "http://auth.bench.invalid"
+
+const median = (xs: ReadonlyArray<number>) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+const percentile = (xs: Float64Array | ReadonlyArray<number>, p: number) => {
+  const sorted = Float64Array.from(xs).sort()
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+}
+const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(8)
+const nowNs = () => process.hrtime.bigint()
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+const ROUNDS = 9
+const OPS = 500_000
+
+/** Median ns/op over rounds of an async operation awaited in a loop. */
+const measureAsync = async (op: () => Promise<unknown>) => {
+  for (let i = 0; i < 100_000; i++) await op()
+  const rounds: Array<number> = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const start = nowNs()
+    for (let i = 0; i < OPS; i++) await op()
+    rounds.push(Number(nowNs() - start) / OPS)
+  }
+  return median(rounds)
+}
+
+/** Median ns/op over rounds of a synchronous operation. */
+const measureSync = (op: () => unknown) => {
+  let sink = 0
+  for (let i = 0; i < 1_000_000; i++) sink += op() === undefined ? 0 : 1
+  const rounds: Array<number> = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const start = nowNs()
+    for (let i = 0; i < OPS * 4; i++) sink += op() === undefined ? 0 : 1
+    rounds.push(Number(nowNs() - start) / (OPS * 4))
+  }
+  if (sink < 0) console.log(sink)
+  return median(rounds)
+}
+
+/** Median ns/op of an Effect yielded in an Effect.gen loop. */
+const measureEffect = (op: Effect.Effect<unknown, unknown>) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 100_000; i++) yield* op
+    const rounds: Array<number> = []
+    for (let r = 0; r < ROUNDS; r++) {
+      const start = nowNs()
+      for (let i = 0; i < OPS; i++) yield* op
+      rounds.push(Number(nowNs() - start) / OPS)
+    }
+    return median(rounds)
+  })
+
+/** Median ns/op of running an Effect with Effect.runSync per call. */
+const measureRunSync = (op: Effect.Effect<unknown, unknown>) =>
+  measureSync(() => Effect.runSync(op as Effect.Effect<unknown>))
+
+const verdict = (ratio: number, goal: number) => (ratio <= goal ? `within ${goal}x: yes` : `within ${goal}x: NO`)
+
+const benchCacheHit = async () => {
+  console.log("\n## 1. Cache-hit getToken (ns/op, median of 9 rounds)\n")
+  // The hand-rolled memo of the issue.
+  let cache: { token: string; exp: number } | undefined = { token: "memo.token.value", exp: Date.now() + 3600_000 }
+  const memo = () => {
+    if (cache && cache.exp > Date.now()) return cache.token
+    cache = undefined
+    return undefined
+  }
+  const memoAsync = async () => memo()
+  const memoEffect = Effect.sync(memo)
+
+  const server = new FakeAuthServer({ lifetimeSeconds: 86_400 })
+  const facade = createTokenManager({ ...credentials, baseUrl, fetch: server.fetch })
+  await facade.getToken()
+
+  const memoSyncNs = measureSync(memo)
+  const memoAsyncNs = await measureAsync(memoAsync)
+  const facadeNs = await measureAsync(() => facade.getToken())
+
+  const effectFigures = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const api = yield* makeAuthApi({ credentials, baseUrl, fetch: server.fetch })
+        const manager = yield* makeTokenManager().pipe(Effect.provideService(AuthApi, api))
+        yield* manager.getToken()
+        const get = manager.getToken()
+        return {
+          memoInLoop: yield* measureEffect(memoEffect),
+          managerInLoop: yield* measureEffect(get),
+          memoRunSync: measureRunSync(memoEffect),
+          managerRunSync: measureRunSync(get)
+        }
+      })
+    )
+  )
+  await facade.close()
+  if (server.count() !== 2) console.log(`(unexpected upstream calls: ${server.count()})`)
+
+  const rows: Array<[string, number, string]> = [
+    ["hand-rolled memo, sync call", memoSyncNs, ""],
+    ["hand-rolled memo, async fn, awaited", memoAsyncNs, ""],
+    [
+      "Promise facade tokens.getToken(), awaited",
+      facadeNs,
+      `${fmt(facadeNs / memoAsyncNs, 2)}x memo (awaited)  ${verdict(facadeNs / memoAsyncNs, 3)}`
+    ],
+    ["hand-rolled memo as Effect.sync, yield* in Effect.gen", effectFigures.memoInLoop, ""],
+    [
+      "manager.getToken(), yield* in Effect.gen",
+      effectFigures.managerInLoop,
+      `${fmt(effectFigures.managerInLoop / effectFigures.memoInLoop, 2)}x memo (same loop)  ${verdict(effectFigures.managerInLoop / effectFigures.memoInLoop, 3)}`
+    ],
+    ["hand-rolled memo as Effect.sync, Effect.runSync per call", effectFigures.memoRunSync, ""],
+    [
+      "manager.getToken(), Effect.runSync per call",
+      effectFigures.managerRunSync,
+      `${fmt(effectFigures.managerRunSync / effectFigures.memoRunSync, 2)}x memo (runSync)  ${verdict(effectFigures.managerRunSync / effectFigures.memoRunSync, 3)}`
+    ]
+  ]
+  for (const [name, ns, note] of rows) console.log(`${name.padEnd(58)} ${fmt(ns)} ns/op  ${note}`)
+  console.log(
+    `\nfor reference: facade vs the sync memo ${fmt(facadeNs / memoSyncNs, 2)}x (an awaited promise costs more than a function call)`
+  )
+}
+
+/** Per-call latencies (µs) of `count` concurrent calls, from the burst's start to each resolution. */
+const burst = async (count: number, call: () => Promise<string>) => {
+  const latencies = new Float64Array(count)
+  const start = nowNs()
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      call().then((token) => {
+        latencies[i] = Number(nowNs() - start) / 1000
+        return token
+      })
+    )
+  )
+  return { latencies, results }
+}
+
+/** Per-call latencies (µs) of sequential calls, in chunks that let I/O run in between. */
+const sequential = async (until: () => boolean, call: () => Promise<string>, chunk = 500) => {
+  const samples: Array<number> = []
+  const tokens = new Set<string>()
+  while (!until()) {
+    for (let i = 0; i < chunk; i++) {
+      const t0 = nowNs()
+      tokens.add(await call())
+      samples.push(Number(nowNs() - t0) / 1000)
+    }
+    await turn()
+    if (samples.length > 5_000_000) break
+  }
+  return { samples, tokens }
+}
+
+const benchConcurrency = async () => {
+  console.log("\n## 2. 10 000 concurrent getToken: cold manager, then across a refresh-ahead boundary\n")
+  const N = 10_000
+
+  // Cold, Promise facade: the upstream answers after 20 ms.
+  {
+    const server = new FakeAuthServer({ lifetimeSeconds: 3600, latencyMs: 20 })
+    const tokens = createTokenManager({ ...credentials, baseUrl, fetch: server.fetch })
+    const { latencies, results } = await burst(N, () => tokens.getToken())
+    console.log(
+      `cold, Promise facade: ${N} callers -> upstream calls = ${server.count()}, distinct tokens = ${new Set(results).size}, ` +
+        `p50 ${fmt(percentile(latencies, 50) / 1000, 2)} ms, p99 ${fmt(percentile(latencies, 99) / 1000, 2)} ms (20 ms upstream)`
+    )
+    await tokens.close()
+  }
+
+  // Cold, Effect API: 10 000 fibers.
+  {
+    const server = new FakeAuthServer({ lifetimeSeconds: 3600, latencyMs: 20 })
+    const distinct = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const api = yield* makeAuthApi({ credentials, baseUrl, fetch: server.fetch })
+          const manager = yield* makeTokenManager().pipe(Effect.provideService(AuthApi, api))
+          const all = yield* Effect.all(
+            Array.from({ length: N }, () => manager.getToken()),
+            { concurrency: "unbounded" }
+          )
+          return new Set(all.map(Redacted.value)).size
+        })
+      )
+    )
+    console.log(
+      `cold, Effect API:     ${N} fibers  -> upstream calls = ${server.count()}, distinct tokens = ${distinct}`
+    )
+  }
+
+  // Refresh-ahead boundary, crossed 5 times. A 4-second token with the default policy and no
+  // jitter: usable for 2.6 s, refresh window from 0.6 s after it arrives; each refresh answers
+  // after 50 ms. Per round: cache hits (a burst, then 50 ms of sequential calls), a burst of
+  // callers at the boundary (the first starts the refresh), sequential calls until the refreshed
+  // token is in. Figures are medians over the rounds.
+  {
+    const ROUNDS_AT_BOUNDARY = 5
+    const server = new FakeAuthServer({ lifetimeSeconds: 4 })
+    const tokens = createTokenManager({ ...credentials, baseUrl, fetch: server.fetch, refreshPolicy: { jitter: 0 } })
+    const events: Array<string> = []
+    tokens.onEvent((event) => events.push(event._tag))
+    await tokens.getToken()
+    await burst(N, () => tokens.getToken())
+    const rows: Array<{
+      refreshCalls: number
+      servedCurrent: boolean
+      hitBurst: Float64Array
+      boundaryBurst: Float64Array
+      hitSeq: ReadonlyArray<number>
+      duringSeq: ReadonlyArray<number>
+    }> = []
+    for (let round = 0; round < ROUNDS_AT_BOUNDARY; round++) {
+      const current = await tokens.getToken()
+      const info = await tokens.getTokenInfo()
+      const hitBurst = await burst(N, () => tokens.getToken())
+      const hitStart = Date.now()
+      const hitSeq = await sequential(
+        () => Date.now() - hitStart >= 50,
+        () => tokens.getToken()
+      )
+      const wait = info.refreshAt - Date.now() + 5
+      if (wait > 0) await sleep(wait)
+      server.enqueue("refresh", { kind: "wait", until: sleep(50), next: { kind: "token" } })
+      const before = server.count("refresh")
+      const refreshed = events.filter((e) => e === "Refreshed").length
+      const boundaryBurst = await burst(N, () => tokens.getToken())
+      const duringSeq = await sequential(
+        () => events.filter((e) => e === "Refreshed").length > refreshed,
+        () => tokens.getToken()
+      )
+      rows.push({
+        refreshCalls: server.count("refresh") - before,
+        servedCurrent: boundaryBurst.results.every((t) => t === current) && duringSeq.tokens.size <= 2,
+        hitBurst: hitBurst.latencies,
+        boundaryBurst: boundaryBurst.latencies,
+        hitSeq: hitSeq.samples,
+        duringSeq: duringSeq.samples
+      })
+    }
+    const med = (f: (row: (typeof rows)[number]) => number) => median(rows.map(f))
+    const hitBurstP99 = med((r) => percentile(r.hitBurst, 99))
+    const boundaryBurstP99 = med((r) => percentile(r.boundaryBurst, 99))
+    const hitSeqP99 = med((r) => percentile(r.hitSeq, 99))
+    const duringSeqP99 = med((r) => percentile(r.duringSeq, 99))
+    console.log(
+      `boundary (${ROUNDS_AT_BOUNDARY} rounds): refresh calls per boundary = ${rows.map((r) => r.refreshCalls).join(", ")}; ` +
+        `callers during each refresh got the current token at once: ${rows.every((r) => r.servedCurrent)}`
+    )
+    console.log(
+      `  burst of ${N}:  cache-hit p50 ${fmt(med((r) => percentile(r.hitBurst, 50)))} µs  p99 ${fmt(hitBurstP99)} µs | ` +
+        `at the boundary p50 ${fmt(med((r) => percentile(r.boundaryBurst, 50)))} µs  p99 ${fmt(boundaryBurstP99)} µs | ` +
+        `ratio ${fmt(boundaryBurstP99 / hitBurstP99, 2)}x  ${verdict(boundaryBurstP99 / hitBurstP99, 2)}`
+    )
+    console.log(
+      `  sequential:    cache-hit p50 ${fmt(
+        med((r) => percentile(r.hitSeq, 50)),
+        2
+      )} µs  p99 ${fmt(hitSeqP99, 2)} µs | ` +
+        `during refresh p50 ${fmt(
+          med((r) => percentile(r.duringSeq, 50)),
+          2
+        )} µs  p99 ${fmt(duringSeqP99, 2)} µs ` +
+        `(${rows.reduce((n, r) => n + r.duringSeq.length, 0)} calls) | ` +
+        `ratio ${fmt(duringSeqP99 / hitSeqP99, 2)}x  ${verdict(duringSeqP99 / hitSeqP99, 2)}`
+    )
+    console.log(`  events: ${events.join(", ")}`)
+    await tokens.close()
+  }
+}
+
+const main = async () => {
+  console.log(
+    `# @ipos/auth-core benchmarks — node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} x${cpus().length}`
+  )
+  await benchCacheHit()
+  await benchConcurrency()
+}
+
+void main()
