@@ -43,6 +43,13 @@ import {
  * A `fetch`-compatible function: `globalThis.fetch`, `nodeFetch` from `@ipos/auth-core/node`, or a
  * test double.
  *
+ * @example
+ * ```ts
+ * import { makeAuthApi, type Fetch } from "@ipos/auth-core"
+ * const logged: Fetch = (input, init) => fetch(input, init)
+ * makeAuthApi({ fetch: logged })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -51,6 +58,12 @@ export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Re
 /**
  * Options of the API layer. Everything is optional: without a base URL the environment's server is
  * used (`sandbox` by default).
+ *
+ * @example
+ * ```ts
+ * import type { AuthApiOptions } from "@ipos/auth-core"
+ * const options: AuthApiOptions = { credentials: { apiKey, secretKey }, env: "sandbox", timeoutMs: 5000, retry: { maxAttempts: 3 } }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -77,6 +90,12 @@ export interface AuthApiOptions {
 /**
  * A request for a new token.
  *
+ * @example
+ * ```ts
+ * import type { AuthenticateRequest } from "@ipos/auth-core"
+ * const request: AuthenticateRequest = { scope: "Recurring", expiryMinutes: 120 }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -91,6 +110,12 @@ export interface AuthenticateRequest {
 /**
  * Options of a refresh.
  *
+ * @example
+ * ```ts
+ * import type { RefreshOptions } from "@ipos/auth-core"
+ * const options: RefreshOptions = { fallbackExpiryMinutes: 60 }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -103,6 +128,14 @@ export interface RefreshOptions {
  * A token as issued, with what is known about its lifetime. Server times are epoch milliseconds
  * on the service's clock; `local*` times are on this machine's clock, corrected by the learned
  * offset.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { IssuedToken } from "@ipos/auth-core"
+ * const header = (issued: IssuedToken) => ({ token: Redacted.value(issued.token) })
+ * const expires = (issued: IssuedToken) => new Date(issued.localExpiresAt).toISOString()
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -142,6 +175,12 @@ export interface IssuedToken {
 
 /**
  * The service.
+ *
+ * @example
+ * ```ts
+ * import { AuthApi, type AuthApiShape } from "@ipos/auth-core"
+ * const fake: AuthApiShape = AuthApi.of({ ...realApi, authenticate: () => Effect.fail(new Timeout({ operation: "authenticate", timeoutMs: 1 })) })
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -44,6 +44,12 @@ export const authErrorHints = {
 /**
  * A documented `AUTH_ERR` code.
  *
+ * @example
+ * ```ts
+ * import type { DocumentedAuthErrorCode } from "@ipos/auth-core"
+ * const code: DocumentedAuthErrorCode = "AUTH_ERR_004"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -67,6 +73,13 @@ export const hintFor = (code: string): string | undefined =>
 
 /**
  * Fields every refusal is constructed with.
+ *
+ * @example
+ * ```ts
+ * import { InvalidScope, type RejectionFields } from "@ipos/auth-core"
+ * const fields: RejectionFields = { serverMessage: "Invalid scope provided.", status: 200 }
+ * new InvalidScope(fields)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -438,6 +451,12 @@ export class UnknownAuthError extends Data.TaggedError("UnknownAuthError")<
 /**
  * Any refusal by iPOSpays.
  *
+ * @example
+ * ```ts
+ * import type { AuthRejection } from "@ipos/auth-core"
+ * const describe = (e: AuthRejection) => `${e.code} ${e.hint ?? ""}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -458,6 +477,12 @@ export type AuthRejection =
 /**
  * The refusals that mean "this token cannot be refreshed": the token manager falls back to a new
  * authentication when a refresh ends with one of them.
+ *
+ * @example
+ * ```ts
+ * import { isTokenRefused, type TokenRefused } from "@ipos/auth-core"
+ * const mustReauthenticate = (e: AuthRejection): e is TokenRefused => isTokenRefused(e)
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -16,6 +16,13 @@
  * What was observed around one request. Times are epoch milliseconds; `requestedAt` and
  * `receivedAt` are on the local clock, `serverDate` and `issuedAt` on the service's.
  *
+ * @example
+ * ```ts
+ * import { estimateOffset, type ClockSample } from "@ipos/auth-core"
+ * const sample: ClockSample = { requestedAt: Date.now(), receivedAt: Date.now(), serverDate: Date.parse(dateHeader) }
+ * estimateOffset(sample)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -31,6 +38,12 @@ export interface ClockSample {
 /**
  * An estimate of `service clock − local clock`, in milliseconds, and where it came from.
  *
+ * @example
+ * ```ts
+ * import type { ClockOffset } from "@ipos/auth-core"
+ * const toLocal = (serverMs: number, offset: ClockOffset) => serverMs - offset.offsetMs
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -42,6 +55,12 @@ export interface ClockOffset {
 /**
  * The resolution of both samples (HTTP dates and JWT times are whole seconds).
  *
+ * @example
+ * ```ts
+ * import { sampleResolutionMs } from "@ipos/auth-core"
+ * sampleResolutionMs // 1000
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,6 +68,12 @@ export const sampleResolutionMs = 1000
 
 /**
  * The offset assumed before anything was learned.
+ *
+ * @example
+ * ```ts
+ * import { estimateOffset, noOffset } from "@ipos/auth-core"
+ * estimateOffset({ requestedAt: 0, receivedAt: 0 }, noOffset) // { offsetMs: 0, source: "none" }
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -55,6 +55,14 @@ export const envNames = {
 /**
  * A validated configuration.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { loadAuthConfig, type AuthConfig } from "@ipos/auth-core"
+ * const describe = (c: AuthConfig) => `${c.env} ${c.baseUrl} ${c.scope}`
+ * Effect.map(loadAuthConfig(), describe)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -70,6 +78,13 @@ export interface AuthConfig {
 
 /**
  * Programmatic configuration; every field optional. Plain strings or `Redacted` keys.
+ *
+ * @example
+ * ```ts
+ * import { makeAuthConfig, type AuthConfigInput } from "@ipos/auth-core"
+ * const input: AuthConfigInput = { apiKey, secretKey, env: "production", expiryMinutes: "90" }
+ * makeAuthConfig(input)
+ * ```
  *
  * @since 0.1.0
  * @category models

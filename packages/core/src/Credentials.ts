@@ -12,6 +12,13 @@ import { type ValidationError, type ValidationField, validateCredential } from "
 /**
  * An iPOSpays API key and secret key.
  *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { Credentials } from "@ipos/auth-core"
+ * const credentials: Credentials = { apiKey: Redacted.make(apiKey), secretKey: Redacted.make(secretKey) }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -22,6 +29,13 @@ export interface Credentials {
 
 /**
  * What {@link makeCredentials} accepts: plain strings or `Redacted` values.
+ *
+ * @example
+ * ```ts
+ * import { makeCredentials, type CredentialsInput } from "@ipos/auth-core"
+ * const input: CredentialsInput = { apiKey: "demo-api-key", secretKey: "demo-secret-key" }
+ * makeCredentials(input)
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -18,6 +18,13 @@ import type { ValidationError } from "./ValidationError.js"
 /**
  * Every failure the core produces.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { exitCodeOf, type AuthFailure } from "@ipos/auth-core"
+ * const report = (e: AuthFailure) => Effect.logError(e.message).pipe(Effect.as(exitCodeOf(e)))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -25,6 +32,12 @@ export type AuthFailure = AuthRejection | TransportError | ValidationError
 
 /**
  * The classification of a failure.
+ *
+ * @example
+ * ```ts
+ * import type { FailureKind } from "@ipos/auth-core"
+ * const httpStatus: Record<FailureKind, number> = { validation: 400, rejected: 502, unavailable: 503, malformed: 502 }
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -102,6 +115,13 @@ export const isAuthFailure = (u: unknown): u is AuthFailure =>
 
 /**
  * A JSON-safe description of a failure (for events, logs, status endpoints): no secret, no token.
+ *
+ * @example
+ * ```ts
+ * import { summarize, type FailureSummary } from "@ipos/auth-core"
+ * const body: FailureSummary = summarize(error)
+ * response.end(JSON.stringify(body))
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -14,6 +14,12 @@ import * as Result from "effect/Result"
 /**
  * A JWT header. iPOSpays sends `{ "alg": "RS256" }` (no `typ`, no `kid`).
  *
+ * @example
+ * ```ts
+ * import { decodeJwt, type JwtHeader } from "@ipos/auth-core/Jwt"
+ * const alg = (header: JwtHeader) => header.alg // "RS256" for iPOSpays
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -26,6 +32,12 @@ export interface JwtHeader {
 
 /**
  * JWT claims as found (never compared with the requested scope).
+ *
+ * @example
+ * ```ts
+ * import type { JwtClaims } from "@ipos/auth-core/Jwt"
+ * const uniqueId = (claims: JwtClaims) => (typeof claims.uniqueId === "string" ? claims.uniqueId : undefined)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -43,6 +55,12 @@ export interface JwtClaims {
 
 /**
  * A decoded (not verified) JWT.
+ *
+ * @example
+ * ```ts
+ * import { decodeJwt, type DecodedJwt } from "@ipos/auth-core/Jwt"
+ * const summary = (d: DecodedJwt) => `${d.claimScope} until ${new Date(d.expiresAt ?? 0).toISOString()} (${d.fingerprint})`
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -24,6 +24,13 @@
 /**
  * The knobs of the formulas above.
  *
+ * @example
+ * ```ts
+ * import { TokenManager, type RefreshPolicy } from "@ipos/auth-core"
+ * const policy: Partial<RefreshPolicy> = { maxWindowMs: 5 * 60_000, jitter: 0.3 }
+ * TokenManager.layer({ refreshPolicy: policy })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,6 +56,12 @@ export interface RefreshPolicy {
 /**
  * The defaults documented in the module comment.
  *
+ * @example
+ * ```ts
+ * import { defaultRefreshPolicy, planRefresh } from "@ipos/auth-core"
+ * planRefresh(30 * 60_000, defaultRefreshPolicy, Math.random())
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -65,6 +78,12 @@ export const defaultRefreshPolicy: RefreshPolicy = {
 
 /**
  * Where a token's refresh starts and its hand-out stops, as durations before its expiry.
+ *
+ * @example
+ * ```ts
+ * import { defaultRefreshPolicy, planRefresh, type RefreshPlan } from "@ipos/auth-core"
+ * const plan: RefreshPlan = planRefresh(5000, defaultRefreshPolicy, 0) // margin 500, window 2500
+ * ```
  *
  * @since 0.1.0
  * @category models

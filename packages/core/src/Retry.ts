@@ -16,6 +16,13 @@ import * as Result from "effect/Result"
 /**
  * The knobs of the retry policy.
  *
+ * @example
+ * ```ts
+ * import { AuthApi, type RetryPolicy } from "@ipos/auth-core"
+ * const retry: Partial<RetryPolicy> = { maxAttempts: 6, maxElapsedMs: 60_000 }
+ * AuthApi.layer({ retry })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -37,6 +44,12 @@ export interface RetryPolicy {
 /**
  * 4 attempts, 250 ms doubling up to 5 s, ±20% jitter, 30 s in total.
  *
+ * @example
+ * ```ts
+ * import { defaultRetryPolicy } from "@ipos/auth-core"
+ * defaultRetryPolicy.maxAttempts // 4
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -52,6 +65,12 @@ export const defaultRetryPolicy: RetryPolicy = {
 /**
  * A policy that never retries.
  *
+ * @example
+ * ```ts
+ * import { AuthApi, noRetry } from "@ipos/auth-core"
+ * AuthApi.layer({ retry: noRetry }) // one attempt: fail fast in a CLI
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -59,6 +78,13 @@ export const noRetry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 1 }
 
 /**
  * What the policy needs to know of a failure.
+ *
+ * @example
+ * ```ts
+ * import { retryDelay, defaultRetryPolicy, type RetryableFailure } from "@ipos/auth-core"
+ * const failure: RetryableFailure = { retryable: true, retryAfterMs: 2000 }
+ * retryDelay(defaultRetryPolicy, 1, failure, 0, 0.5) // 2000
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -47,6 +47,12 @@ export const Scope = Schema.Literals(scopes)
  * A token scope: `PaymentTokenization` (Transact v3 and status APIs), `Recurring`, `BatchReport`
  * (closed batch reports) or `ExternalApi` (merchant onboarding).
  *
+ * @example
+ * ```ts
+ * import type { Scope } from "@ipos/auth-core"
+ * const scope: Scope = "PaymentTokenization"
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -83,6 +89,12 @@ export const Environment = Schema.Literals(environments)
 
 /**
  * `sandbox` or `production`.
+ *
+ * @example
+ * ```ts
+ * import type { Environment } from "@ipos/auth-core"
+ * const env: Environment = process.env.IPOS_ENV === "production" ? "production" : "sandbox"
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -129,6 +141,12 @@ export const TokenResponse = Schema.Struct({
 /**
  * The success body: `{ responseCode: "00", responseMessage, createdDt, token }`.
  *
+ * @example
+ * ```ts
+ * import type { TokenResponse } from "@ipos/auth-core"
+ * const created = (body: TokenResponse) => Number(body.createdDt)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -155,6 +173,12 @@ export const AuthErrorBody = Schema.Struct({
 /**
  * A refusal body.
  *
+ * @example
+ * ```ts
+ * import type { AuthErrorBody } from "@ipos/auth-core"
+ * const line = (body: AuthErrorBody) => `${body.errorCode}: ${body.errorMessage}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -168,6 +192,13 @@ type Conforms<T extends true> = T
  * Compile-time proof that the schemas match the types generated from the spec. Each element only
  * type-checks while the two sides are identical; a field added, removed, renamed or retyped in
  * `spec/openapi.yaml` makes `tsc` fail on this line after `pnpm generate`.
+ *
+ * @example
+ * ```ts
+ * import type { SpecConformance } from "@ipos/auth-core"
+ * // Resolves to [true, true, true, true, true, true]; after a spec change it stops compiling.
+ * type Proof = SpecConformance
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -12,6 +12,12 @@ import type { Scope } from "./Schemas.js"
 /**
  * Fields common to every event.
  *
+ * @example
+ * ```ts
+ * import type { EventBase } from "@ipos/auth-core"
+ * const where = (e: EventBase) => `${e.scope}@${e.credentialsId}`
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -25,6 +31,12 @@ export interface EventBase {
 
 /**
  * A token arrived (`Minted` from `/v1/authenticate-token`, `Refreshed` from `/v1/refresh-token`).
+ *
+ * @example
+ * ```ts
+ * import type { TokenArrived } from "@ipos/auth-core"
+ * const onArrival = (e: TokenArrived) => console.log(e._tag, e.fingerprint, new Date(e.refreshAt).toISOString())
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -46,6 +58,12 @@ export interface TokenArrived extends EventBase {
 /**
  * A background refresh failed while a still-valid token is being served.
  *
+ * @example
+ * ```ts
+ * import type { RefreshFailed } from "@ipos/auth-core"
+ * const alert = (e: RefreshFailed) => e.consecutiveFailures >= 3 && page(`${e.scope}: ${e.error.message}`)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +80,12 @@ export interface RefreshFailed extends EventBase {
 /**
  * An acquisition failed while no valid token was held: the waiting callers got `error`.
  *
+ * @example
+ * ```ts
+ * import type { AcquisitionFailed } from "@ipos/auth-core"
+ * const code = (e: AcquisitionFailed) => e.error.code ?? e.error._tag
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -72,6 +96,12 @@ export interface AcquisitionFailed extends EventBase {
 
 /**
  * The held token reached its safety margin before expiry and was dropped.
+ *
+ * @example
+ * ```ts
+ * import type { Expired } from "@ipos/auth-core"
+ * const log = (e: Expired) => console.warn(`token ${e.fingerprint} of ${e.scope} expired unused`)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -85,6 +115,12 @@ export interface Expired extends EventBase {
 /**
  * The held token was dropped by `invalidate` (e.g. after a downstream 401).
  *
+ * @example
+ * ```ts
+ * import type { Invalidated } from "@ipos/auth-core"
+ * const log = (e: Invalidated) => console.info(`dropped ${e.fingerprint} after a 401`)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -95,6 +131,12 @@ export interface Invalidated extends EventBase {
 
 /**
  * The scope entered the degraded state: a valid token is still served, refreshes keep failing.
+ *
+ * @example
+ * ```ts
+ * import type { Degraded } from "@ipos/auth-core"
+ * const warn = (e: Degraded) => console.warn(`${e.scope} degraded until ${new Date(e.expiresAt).toISOString()}`)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -107,6 +149,12 @@ export interface Degraded extends EventBase {
 
 /**
  * The scope left the degraded state: a refresh succeeded.
+ *
+ * @example
+ * ```ts
+ * import type { Recovered } from "@ipos/auth-core"
+ * const info = (e: Recovered) => console.info(`${e.scope} recovered with ${e.fingerprint}`)
+ * ```
  *
  * @since 0.1.0
  * @category models

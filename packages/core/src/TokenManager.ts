@@ -71,6 +71,13 @@ export type {
 /**
  * Options of the token manager.
  *
+ * @example
+ * ```ts
+ * import { TokenManager, type TokenManagerOptions } from "@ipos/auth-core"
+ * const options: TokenManagerOptions = { scope: "Recurring", expiryMinutes: 240, keepFresh: true }
+ * TokenManager.layer(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -96,6 +103,13 @@ export interface TokenManagerOptions {
 /**
  * Which token: a scope (default: the manager's) and credentials (default: the manager's).
  *
+ * @example
+ * ```ts
+ * import type { TokenRequest } from "@ipos/auth-core"
+ * const batch: TokenRequest = { scope: "BatchReport" }
+ * manager.getToken(batch)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -106,6 +120,13 @@ export interface TokenRequest {
 
 /**
  * The service.
+ *
+ * @example
+ * ```ts
+ * import { TokenManager, type TokenManagerShape } from "@ipos/auth-core"
+ * const useIt = (manager: TokenManagerShape) => manager.getToken({ scope: "Recurring" })
+ * TokenManager.use(useIt)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -219,7 +240,7 @@ const toCredentials = (
  *
  * @internal
  */
-export const fromEngine = (engine: Engine): TokenManagerShape => {
+const fromEngine = (engine: Engine): TokenManagerShape => {
   const slot = (request: TokenRequest | undefined) =>
     request === undefined
       ? Effect.succeed(engine.defaultSlot)

@@ -14,6 +14,12 @@ import * as Data from "effect/Data"
 /**
  * Which endpoint a request went to.
  *
+ * @example
+ * ```ts
+ * import type { Operation } from "@ipos/auth-core"
+ * const path = (op: Operation) => (op === "authenticate" ? "/v1/authenticate-token" : "/v1/refresh-token")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -146,6 +152,12 @@ export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
 
 /**
  * Any transport failure.
+ *
+ * @example
+ * ```ts
+ * import type { TransportError } from "@ipos/auth-core"
+ * const status = (e: TransportError) => ("status" in e ? e.status : undefined)
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -14,6 +14,12 @@ import { type Environment, environments, type Scope, scopes } from "./Schemas.js
 /**
  * What was invalid. Environment variable names are used when the value came from the environment.
  *
+ * @example
+ * ```ts
+ * import type { ValidationField } from "@ipos/auth-core"
+ * const fromEnv = (field: ValidationField) => field.startsWith("IPOS_")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -104,6 +110,12 @@ export const validateEnvironment = (
 
 /**
  * The accepted token lifetimes, in minutes (the API answers `AUTH_ERR_011`/`012` outside).
+ *
+ * @example
+ * ```ts
+ * import { expiryMinutesRange } from "@ipos/auth-core"
+ * expiryMinutesRange // { min: 30, max: 1440 }
+ * ```
  *
  * @since 0.1.0
  * @category models

@@ -28,6 +28,13 @@ import { ValidationError } from "./ValidationError.js"
 /**
  * Options of {@link createTokenManager}.
  *
+ * @example
+ * ```ts
+ * import { createTokenManager, type CreateTokenManagerOptions } from "@ipos/auth-core"
+ * const options: CreateTokenManagerOptions = { fromEnv: process.env, scope: "Recurring", timeoutMs: 5000 }
+ * createTokenManager(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +69,13 @@ export interface CreateTokenManagerOptions {
 /**
  * A token with its metadata, for Promise users (the token as a plain string).
  *
+ * @example
+ * ```ts
+ * import type { TokenInfo } from "@ipos/auth-core"
+ * const info: TokenInfo = await tokens.getTokenInfo()
+ * console.log(info.fingerprint, new Date(info.expiresAt).toISOString())
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -79,6 +93,13 @@ export interface TokenInfo {
 
 /**
  * The Promise facade.
+ *
+ * @example
+ * ```ts
+ * import { createTokenManager, type PromiseTokenManager } from "@ipos/auth-core"
+ * const tokens: PromiseTokenManager = createTokenManager({ fromEnv: process.env })
+ * await fetch(url, { headers: { token: await tokens.getToken() } })
+ * ```
  *
  * @since 0.1.0
  * @category models
