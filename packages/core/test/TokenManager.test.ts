@@ -1,10 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import { AuthApi } from "../src/AuthApi.js"
@@ -472,6 +474,16 @@ describe("TokenManager", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip(harness({ manager: { scope: "paymentTokenize" as "Recurring" } }))
       expect(error).toMatchObject({ _tag: "ValidationError", field: "scope" })
+    })
+  )
+
+  it.effect("does not leave callers waiting forever once its scope is closed", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const { manager } = yield* harness().pipe(Scope.provide(scope))
+      yield* Scope.close(scope, Exit.void)
+      const exit = yield* Effect.exit(manager.getToken())
+      expect(Exit.isFailure(exit)).toBe(true)
     })
   )
 })

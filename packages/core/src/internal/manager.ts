@@ -401,7 +401,12 @@ export const makeEngine = (
       const deferred = Deferred.makeUnsafe<Held, AuthFailure>()
       slot.inflight = deferred
       const startedWall = wallNow()
-      run(acquire(slot).pipe(Effect.onExit((exit) => settle(slot, deferred, exit, startedWall))))
+      const fiber = run(acquire(slot).pipe(Effect.onExit((exit) => settle(slot, deferred, exit, startedWall))))
+      if (fiber.pollUnsafe() !== undefined && !Deferred.isDoneUnsafe(deferred)) {
+        // The manager is closed: nothing will run, so nobody may wait.
+        if (slot.inflight === deferred) slot.inflight = undefined
+        Deferred.doneUnsafe(deferred, Exit.interrupt())
+      }
       return deferred
     }
 
