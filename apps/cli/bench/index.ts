@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url"
 
 const runs = Number(process.env.BENCH_RUNS ?? 40)
 const warmups = 2
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/ipos-auth.mjs")
+const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/ipos-auth.cjs")
 
 // The sandbox runs in its own process: the measurements below block this one.
 const sandboxProcess = spawn(process.execPath, [bin, "sandbox", "--port", "0"], {

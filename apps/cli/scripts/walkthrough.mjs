@@ -6,7 +6,7 @@ import { spawn } from "node:child_process"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/ipos-auth.mjs")
+const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/ipos-auth.cjs")
 const keepRunning = !process.argv.includes("--exit")
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
 const dim = (text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)

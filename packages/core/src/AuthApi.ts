@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { createAuthClient, servers } from "@ipos/auth-client"
+import { type AuthClient, createAuthClient, type operations, type paths, servers } from "@ipos/auth-client"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -29,6 +29,7 @@ import { decodeJwt, fingerprint as fingerprintOf } from "./Jwt.js"
 import * as Metrics from "./Metrics.js"
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./Retry.js"
 import type { Environment, Scope } from "./Schemas.js"
+import type { Transport } from "./Transport.js"
 import { MalformedResponse, type Operation, Timeout, Unavailable } from "./TransportError.js"
 import {
   ValidationError,
@@ -75,8 +76,13 @@ export interface AuthApiOptions {
   readonly env?: Environment | undefined
   /** Overrides the server, e.g. `http://127.0.0.1:4010` (a sandbox or Prism). */
   readonly baseUrl?: string | undefined
-  /** The transport; defaults to `globalThis.fetch`. */
+  /** The `fetch` under the generated client; defaults to `globalThis.fetch`. */
   readonly fetch?: Fetch | undefined
+  /**
+   * Replaces the generated client and `fetch` with a plain {@link Transport} (e.g. `nodeTransport`
+   * from `@ipos/auth-core/node`); `fetch` is ignored then.
+   */
+  readonly transport?: Transport | undefined
   /** Extra headers on every request (e.g. `Prefer: example=AUTH_ERR_004` for Prism). */
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** Per-attempt timeout in milliseconds (default 10 000). */
@@ -263,6 +269,10 @@ const isCredentials = (c: Credentials | CredentialsInput): c is Credentials =>
 
 const defaultFetch: Fetch = (input, init) => globalThis.fetch(input, init)
 
+// The headers as the spec types them: both request paths build exactly these.
+type AuthenticateHeader = operations["authenticateToken"]["parameters"]["header"]
+type RefreshHeader = operations["refreshToken"]["parameters"]["header"]
+
 const DEFAULT_TIMEOUT_MS = 10_000
 const FALLBACK_EXPIRY_MINUTES = 30
 
@@ -300,7 +310,12 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
     }
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry }
     const extraHeaders = { ...options.headers }
-    const client = createAuthClient({ baseUrl, fetch: options.fetch ?? defaultFetch })
+    // The client is created only without a transport: creating it reads `globalThis.Request`,
+    // which on Node 20 loads undici — the start-up cost a transport is there to avoid.
+    const sender: { readonly client: AuthClient } | { readonly transport: Transport } =
+      options.transport === undefined
+        ? { client: createAuthClient({ baseUrl, fetch: options.fetch ?? defaultFetch }) }
+        : { transport: options.transport }
     let lastOffset: ClockOffset = noOffset
 
     type Send = (signal: AbortSignal) => Promise<RawAnswer>
@@ -313,6 +328,21 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
       date: result.response.headers.get("date"),
       retryAfter: result.response.headers.get("retry-after")
     })
+
+    /** The same request through a plain transport: header values as strings, no client, no `Request`. */
+    const viaTransport =
+      (send: Transport, path: keyof paths, header: Readonly<Record<string, string | number | boolean>>): Send =>
+      (signal) =>
+        send({
+          url: `${baseUrl}${path}`,
+          headers: { ...extraHeaders, ...Object.fromEntries(Object.entries(header).map(([k, v]) => [k, String(v)])) },
+          signal
+        }).then((answer) => ({
+          status: answer.status,
+          body: bodyFromText(answer.body),
+          date: answer.date,
+          retryAfter: answer.retryAfter
+        }))
 
     /** One attempt: send, classify, build the issued token. */
     const attemptOnce = (
@@ -438,14 +468,22 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
         }
         const apiKey = Redacted.value(creds.apiKey)
         const secretKey = Redacted.value(creds.secretKey)
-        const header =
+        const header: AuthenticateHeader =
           minutes === undefined
             ? { apiKey, secretKey, scope }
             : { apiKey, secretKey, scope, jwtTokenExpiryMinutes: minutes }
-        const send: Send = (signal) =>
-          client
-            .POST("/v1/authenticate-token", { params: { header }, headers: extraHeaders, parseAs: "text", signal })
-            .then(toAnswer)
+        const send: Send =
+          "client" in sender
+            ? (signal) =>
+                sender.client
+                  .POST("/v1/authenticate-token", {
+                    params: { header },
+                    headers: extraHeaders,
+                    parseAs: "text",
+                    signal
+                  })
+                  .then(toAnswer)
+            : viaTransport(sender.transport, "/v1/authenticate-token", header)
         return yield* call("authenticate", send, [apiKey, secretKey], scope, minutes ?? FALLBACK_EXPIRY_MINUTES)
       })
 
@@ -461,15 +499,14 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
           refreshOptions.fallbackExpiryMinutes === undefined
             ? FALLBACK_EXPIRY_MINUTES
             : yield* Effect.fromResult(validateExpiryMinutes(refreshOptions.fallbackExpiryMinutes))
-        const send: Send = (signal) =>
-          client
-            .POST("/v1/refresh-token", {
-              params: { header: { refreshToken: true, token: value } },
-              headers: extraHeaders,
-              parseAs: "text",
-              signal
-            })
-            .then(toAnswer)
+        const header: RefreshHeader = { refreshToken: true, token: value }
+        const send: Send =
+          "client" in sender
+            ? (signal) =>
+                sender.client
+                  .POST("/v1/refresh-token", { params: { header }, headers: extraHeaders, parseAs: "text", signal })
+                  .then(toAnswer)
+            : viaTransport(sender.transport, "/v1/refresh-token", header)
         const secrets = credentials === undefined ? [value] : [value, ...credentialSecrets(credentials)]
         return yield* call("refresh", send, secrets, undefined, fallback)
       })

@@ -23,6 +23,7 @@ import type { RefreshPolicy } from "./RefreshWindow.js"
 import type { RetryPolicy } from "./Retry.js"
 import type { Environment, Scope as TokenScope } from "./Schemas.js"
 import type { TokenEvent } from "./TokenEvents.js"
+import type { Transport } from "./Transport.js"
 import { ValidationError } from "./ValidationError.js"
 
 /**
@@ -54,8 +55,10 @@ export interface CreateTokenManagerOptions {
    * Without it nothing is read from the environment.
    */
   readonly fromEnv?: Readonly<Record<string, string | undefined>> | undefined
-  /** The transport (default `globalThis.fetch`; `nodeFetch` from `@ipos/auth-core/node`). */
+  /** The `fetch` under the generated client (default `globalThis.fetch`). */
   readonly fetch?: Fetch | undefined
+  /** A plain transport instead of client + `fetch` (`nodeTransport` from `@ipos/auth-core/node`). */
+  readonly transport?: Transport | undefined
   /** Extra request headers (tests: `Prefer` for Prism). */
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** Per-attempt timeout in ms (default 10 000). */
@@ -182,6 +185,7 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
         baseUrl,
         expiryMinutes,
         fetch: options.fetch,
+        transport: options.transport,
         headers: options.headers,
         timeoutMs: options.timeoutMs,
         retry: options.retry

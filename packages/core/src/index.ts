@@ -6,7 +6,8 @@
  * - {@link TokenManager}: a valid token for any caller, at any moment, with the fewest calls.
  * - {@link createTokenManager}: the same behind Promises, for code without Effect.
  * - Failures: one class per `AUTH_ERR`, transport and validation errors, {@link failureKind}.
- * - {@link decodeJwt} (also standalone as `@ipos/auth-core/Jwt`).
+ * - {@link decodeJwt} (also standalone as `@ipos/auth-core/Jwt`), and {@link readJwt}, the same
+ *   without Effect (`@ipos/auth-core/JwtReader`).
  *
  * This entry has no `node:` import and runs in browsers; `@ipos/auth-core/node` adds `nodeFetch`.
  *
@@ -89,6 +90,7 @@ export {
   JwtDecodeError,
   type JwtHeader
 } from "./Jwt.js"
+export { type JwtProblem, readJwt } from "./JwtReader.js"
 export * as Metrics from "./Metrics.js"
 export {
   backgroundRetryDelay,
@@ -137,6 +139,7 @@ export {
   type TokenState,
   type TokenStatus
 } from "./TokenManager.js"
+export type { Transport, TransportRequest, TransportResponse } from "./Transport.js"
 export {
   MalformedResponse,
   type Operation,

@@ -1,7 +1,8 @@
 /**
  * The AuthApi against Prism mocking spec/openapi.yaml (the foundation's harness, 127.0.0.1 on a
  * free port): every named example maps to its error class (or to a token), under 200 and under a
- * forced 4xx, through both transports (`globalThis.fetch` and `nodeFetch`).
+ * forced 4xx, through every way of sending: the generated client over `globalThis.fetch` and over
+ * `nodeFetch`, and the plain `nodeTransport`.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -11,6 +12,7 @@ import * as Redacted from "effect/Redacted"
 import { AuthApi, type Fetch, makeAuthApi } from "../src/AuthApi.js"
 import { authErrorTags, type DocumentedAuthErrorCode } from "../src/AuthError.js"
 import { nodeFetch } from "../src/node/nodeFetch.js"
+import { nodeTransport } from "../src/node/nodeTransport.js"
 import { makeTokenManager } from "../src/TokenManager.js"
 
 let prism: Prism
@@ -23,26 +25,28 @@ const credentials = { apiKey: "prism-fake-api-key", secretKey: "prism-fake-secre
 // A syntactically valid JWT for the refresh endpoint (Prism validates the header's pattern).
 const anyJwt = "eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjF9.c2lnbmF0dXJl"
 
-const transports: ReadonlyArray<readonly [string, Fetch | undefined]> = [
+type Sender = { readonly fetch: Fetch } | { readonly transport: typeof nodeTransport } | undefined
+const transports: ReadonlyArray<readonly [string, Sender]> = [
   ["globalThis.fetch", undefined],
-  ["nodeFetch", nodeFetch]
+  ["nodeFetch", { fetch: nodeFetch }],
+  ["nodeTransport", { transport: nodeTransport }]
 ]
 
-const call = (operation: string, prefer: string, fetch: Fetch | undefined) =>
+const call = (operation: string, prefer: string, sender: Sender) =>
   Effect.gen(function* () {
     const api = yield* makeAuthApi({
       credentials,
       baseUrl: prism.url,
       headers: { Prefer: prefer },
       retry: { maxAttempts: 1 },
-      ...(fetch === undefined ? {} : { fetch })
+      ...sender
     })
     return yield* operation === "/v1/authenticate-token"
       ? api.authenticate({ scope: "PaymentTokenization", expiryMinutes: 60 })
       : api.refresh(anyJwt)
   })
 
-describe.each(transports)("AuthApi against Prism (%s)", (_, fetch) => {
+describe.each(transports)("AuthApi against Prism (%s)", (_, sender) => {
   const examples = namedExamples()
 
   it("has every documented code and both successes to check", () => {
@@ -50,7 +54,7 @@ describe.each(transports)("AuthApi against Prism (%s)", (_, fetch) => {
   })
 
   it.each(examples.map((e) => [`${e.operation} ${e.name}`, e] as const))("maps %s", async (__, example) => {
-    const result = await Effect.runPromise(Effect.result(call(example.operation, `example=${example.name}`, fetch)))
+    const result = await Effect.runPromise(Effect.result(call(example.operation, `example=${example.name}`, sender)))
     if (example.name === "Success" || example.name === "Refreshed") {
       expect(result._tag).toBe("Success")
       if (result._tag !== "Success") return
@@ -79,7 +83,7 @@ describe.each(transports)("AuthApi against Prism (%s)", (_, fetch) => {
     ["/v1/authenticate-token", "code=400, example=AUTH_ERR_004", "InvalidCredentials", 400],
     ["/v1/authenticate-token", "code=403, example=AUTH_ERR_005", "InvalidScope", 403]
   ] as const)("maps %s with %s under a 4xx", async (operation, prefer, tag, status) => {
-    const error = await Effect.runPromise(Effect.flip(call(operation, prefer, fetch)))
+    const error = await Effect.runPromise(Effect.flip(call(operation, prefer, sender)))
     expect(error).toMatchObject({ _tag: tag, status, kind: "rejected" })
   })
 

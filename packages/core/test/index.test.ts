@@ -71,11 +71,17 @@ describe("the main entry", () => {
   })
 
   it("keeps Jwt importable on its own, without the rest of the core", async () => {
-    expect(importGraph("Jwt.ts")).toEqual({ files: ["Jwt.ts"], bare: ["effect/Data", "effect/Result"] })
+    expect(importGraph("Jwt.ts")).toEqual({ files: ["Jwt.ts", "JwtReader.ts"], bare: ["effect/Data", "effect/Result"] })
     const result = await bundle("Jwt.ts")
     const inputs = Object.keys(result.metafile.inputs)
-    expect(inputs.filter((input) => input.startsWith("src/"))).toEqual(["src/Jwt.ts"])
+    expect(inputs.filter((input) => input.startsWith("src/"))).toEqual(["src/JwtReader.ts", "src/Jwt.ts"])
     expect(inputs.some((input) => input.includes("auth-client") || input.includes("openapi-fetch"))).toBe(false)
+  }, 30_000)
+
+  it("keeps JwtReader free of any import, Effect included", async () => {
+    expect(importGraph("JwtReader.ts")).toEqual({ files: ["JwtReader.ts"], bare: [] })
+    const result = await bundle("JwtReader.ts")
+    expect(Object.keys(result.metafile.inputs)).toEqual(["src/JwtReader.ts"])
   }, 30_000)
 
   it("exports the public API", async () => {
@@ -115,6 +121,7 @@ describe("the main entry", () => {
         "createTokenManager",
         "credentialsId",
         "decodeJwt",
+        "readJwt",
         "defaultRefreshPolicy",
         "defaultRetryPolicy",
         "environments",

@@ -3,8 +3,7 @@
  * signature is not verified (iPOSpays publishes no public key), and the output says so. Pure: it
  * loads no HTTP stack and no Effect runtime, so it starts as fast as `node` itself.
  */
-import { type DecodedJwt, decodeJwt, isExpired } from "@ipos/auth-core/Jwt"
-import * as Result from "effect/Result"
+import { type DecodedJwt, isExpired, readJwt } from "@ipos/auth-core/JwtReader"
 import type { DecodeArgs } from "../FastArgs.js"
 import { relativeTime } from "../RelativeTime.js"
 
@@ -39,9 +38,8 @@ const when = (ms: number | undefined, now: number): string =>
 export const decode = (args: DecodeArgs, now: number): DecodeOutcome => {
   const text = args.jwt?.trim() ?? ""
   if (text.length === 0) return { ok: false, message: "no token to decode: pass it as an argument or on stdin" }
-  const decoded = decodeJwt(text)
-  if (Result.isFailure(decoded)) return { ok: false, message: decoded.failure.message }
-  const jwt = decoded.success
+  const jwt = readJwt(text)
+  if ("problem" in jwt) return { ok: false, message: `Not a JWT: ${jwt.detail}` }
   const expired = jwt.expiresAt === undefined ? null : isExpired(jwt, now)
   if (args.json) {
     const body: DecodeJson = {

@@ -10,7 +10,7 @@ import {
   makeAuthApi,
   requireCredentials
 } from "@ipos/auth-core"
-import { nodeFetch } from "@ipos/auth-core/node"
+import { nodeTransport } from "@ipos/auth-core/node"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type { RefreshArgs, TokenArgs } from "../FastArgs.js"
@@ -74,7 +74,7 @@ export const token = (args: TokenArgs): Effect.Effect<string, CommandFailure> =>
       ...(args.expiry === undefined ? {} : { expiryMinutes: args.expiry })
     })
     const credentials = yield* requireCredentials(config)
-    const api = yield* makeAuthApi({ credentials, baseUrl: config.baseUrl, fetch: nodeFetch })
+    const api = yield* makeAuthApi({ credentials, baseUrl: config.baseUrl, transport: nodeTransport })
     const issued = yield* api.authenticate({ scope: config.scope, expiryMinutes: config.expiryMinutes })
     return formatIssued(issued, args.json)
   })
@@ -97,7 +97,7 @@ export const refresh = (
       return yield* Effect.fail(usage("no token to refresh: pass --token JWT or pipe a token on stdin"))
     }
     const config = yield* loadAuthConfig(overrides(args))
-    const api = yield* makeAuthApi({ baseUrl: config.baseUrl, fetch: nodeFetch })
+    const api = yield* makeAuthApi({ baseUrl: config.baseUrl, transport: nodeTransport })
     const issued = yield* api.refresh(given)
     return formatIssued(issued, args.json)
   })

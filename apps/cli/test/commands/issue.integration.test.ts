@@ -65,8 +65,8 @@ describe("ipos-auth token", () => {
   })
 
   it.each([
-    [["token", "--expiry", "29"], 'ipos-auth: Invalid --expiry: 29 is not an integer from 30 to 1440\n'],
-    [["token", "--expiry", "1441"], 'ipos-auth: Invalid --expiry: 1441 is not an integer from 30 to 1440\n'],
+    [["token", "--expiry", "29"], "ipos-auth: Invalid --expiry: 29 is not an integer from 30 to 1440\n"],
+    [["token", "--expiry", "1441"], "ipos-auth: Invalid --expiry: 1441 is not an integer from 30 to 1440\n"],
     [["token", "--expiry", "abc"], "ipos-auth: Invalid --expiry: must be an integer from 30 to 1440\n"]
   ])("refuses %j locally with exit 2, sending nothing", async (args, stderr) => {
     const result = await runCli(args, { env })

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-export const bin = join(dirname(fileURLToPath(import.meta.url)), "../../bin/ipos-auth.mjs")
+export const bin = join(dirname(fileURLToPath(import.meta.url)), "../../bin/ipos-auth.cjs")
 
 export interface CliResult {
   readonly code: number | null

@@ -1,10 +1,11 @@
 /**
  * `@ipos/auth-core/node`: Node-only pieces, kept out of the main entry (which runs in browsers).
  *
- * - {@link nodeFetch}: a minimal `fetch` over `node:http`/`node:https`, without the start-up cost
- *   of Node 20's undici `fetch`.
+ * - {@link nodeTransport}: the auth API's `Transport` over `node:http`/`node:https`, without the
+ *   start-up cost of Node 20's undici (`fetch`, `Request`, `Headers`, `Response`).
+ * - {@link nodeTransport}: a minimal `fetch` on the same exchange, for code that wants `fetch`.
  * - {@link authApiLayer}, {@link authApiLayerConfig}, {@link tokenManagerLayerConfig} and
- *   {@link createNodeTokenManager}: the usual constructors with `nodeFetch` as transport.
+ *   {@link createNodeTokenManager}: the usual constructors over `nodeTransport`.
  *
  * @since 0.1.0
  */
@@ -13,12 +14,13 @@ import { AuthApi, type AuthApiOptions } from "../AuthApi.js"
 import { type CreateTokenManagerOptions, createTokenManager, type PromiseTokenManager } from "../createTokenManager.js"
 import { TokenManager } from "../TokenManager.js"
 import type { ValidationError } from "../ValidationError.js"
-import { nodeFetch } from "./nodeFetch.js"
+import { nodeTransport } from "./nodeTransport.js"
 
 export { nodeFetch } from "./nodeFetch.js"
+export { nodeTransport } from "./nodeTransport.js"
 
 /**
- * `AuthApi.layer` over {@link nodeFetch}.
+ * `AuthApi.layer` over {@link nodeTransport}.
  *
  * @example
  * ```ts
@@ -29,11 +31,12 @@ export { nodeFetch } from "./nodeFetch.js"
  * @since 0.1.0
  * @category layers
  */
-export const authApiLayer = (options: Omit<AuthApiOptions, "fetch"> = {}): Layer.Layer<AuthApi, ValidationError> =>
-  AuthApi.layer({ ...options, fetch: nodeFetch })
+export const authApiLayer = (
+  options: Omit<AuthApiOptions, "fetch" | "transport"> = {}
+): Layer.Layer<AuthApi, ValidationError> => AuthApi.layer({ ...options, transport: nodeTransport })
 
 /**
- * `AuthApi.layerConfig` (the `IPOS_*` environment) over {@link nodeFetch}.
+ * `AuthApi.layerConfig` (the `IPOS_*` environment) over {@link nodeTransport}.
  *
  * @example
  * ```ts
@@ -46,10 +49,10 @@ export const authApiLayer = (options: Omit<AuthApiOptions, "fetch"> = {}): Layer
  */
 export const authApiLayerConfig = (
   options: Omit<Parameters<typeof AuthApi.layerConfig>[0] & object, "fetch"> = {}
-): Layer.Layer<AuthApi, ValidationError> => AuthApi.layerConfig({ ...options, fetch: nodeFetch })
+): Layer.Layer<AuthApi, ValidationError> => AuthApi.layerConfig({ ...options, transport: nodeTransport })
 
 /**
- * `TokenManager.layerConfig` (the `IPOS_*` environment) over {@link nodeFetch}.
+ * `TokenManager.layerConfig` (the `IPOS_*` environment) over {@link nodeTransport}.
  *
  * @example
  * ```ts
@@ -63,10 +66,10 @@ export const authApiLayerConfig = (
 export const tokenManagerLayerConfig = (
   options: Parameters<typeof TokenManager.layerConfig>[0] & object = {}
 ): Layer.Layer<TokenManager | AuthApi, ValidationError> =>
-  TokenManager.layerConfig({ ...options, api: { ...options.api, fetch: nodeFetch } })
+  TokenManager.layerConfig({ ...options, api: { ...options.api, transport: nodeTransport } })
 
 /**
- * `createTokenManager` over {@link nodeFetch}.
+ * `createTokenManager` over {@link nodeTransport}.
  *
  * @example
  * ```ts
@@ -79,5 +82,6 @@ export const tokenManagerLayerConfig = (
  * @since 0.1.0
  * @category constructors
  */
-export const createNodeTokenManager = (options: Omit<CreateTokenManagerOptions, "fetch"> = {}): PromiseTokenManager =>
-  createTokenManager({ ...options, fetch: nodeFetch })
+export const createNodeTokenManager = (
+  options: Omit<CreateTokenManagerOptions, "fetch" | "transport"> = {}
+): PromiseTokenManager => createTokenManager({ ...options, transport: nodeTransport })

@@ -10,8 +10,7 @@
  *
  * @since 0.1.0
  */
-import * as http from "node:http"
-import * as https from "node:https"
+import { exchange } from "./exchange.js"
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
@@ -77,9 +76,6 @@ const prepare = async (input: RequestInfo | URL, init: RequestInit | undefined):
   return { url, method: method.toUpperCase(), headers, body, signal }
 }
 
-const abortError = (signal: AbortSignal): unknown =>
-  signal.reason ?? Object.assign(new Error("This operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })
-
 /**
  * A `fetch`-compatible function over `node:http`/`node:https`.
  *
@@ -98,54 +94,24 @@ const abortError = (signal: AbortSignal): unknown =>
  * @category transport
  */
 export const nodeFetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
-  prepare(input, init).then(
-    ({ url, method, headers, body, signal }) =>
-      new Promise<Response>((resolve, reject) => {
-        if (url.protocol !== "http:" && url.protocol !== "https:") {
-          reject(new TypeError(`nodeFetch supports http: and https: only, not ${url.protocol}`))
-          return
-        }
-        if (signal?.aborted) {
-          reject(abortError(signal))
-          return
-        }
-        const payload =
-          body === undefined ? undefined : typeof body === "string" ? Buffer.from(body) : Buffer.from(body)
-        if (payload !== undefined || (method !== "GET" && method !== "HEAD")) {
-          headers["content-length"] = String(payload?.byteLength ?? 0)
-        }
-        const transport = url.protocol === "https:" ? https : http
-        const options: http.RequestOptions = { method, headers, ...(signal === undefined ? {} : { signal }) }
-        const request = transport.request(url, options, (response) => {
-          const chunks: Array<Buffer> = []
-          response.on("data", (chunk: Buffer) => chunks.push(chunk))
-          response.on("error", reject)
-          response.on("aborted", () => reject(signal?.aborted ? abortError(signal) : new Error("response aborted")))
-          response.on("end", () => {
-            const status = response.statusCode ?? 0
-            if (status < 200 || status > 599) {
-              reject(new TypeError(`nodeFetch: unsupported status ${status}`))
-              return
-            }
-            const responseHeaders = new Headers()
-            const raw = response.rawHeaders
-            for (let i = 0; i + 1 < raw.length; i += 2) {
-              const key = raw[i]
-              const value = raw[i + 1]
-              if (key !== undefined && value !== undefined) responseHeaders.append(key, value)
-            }
-            const bytes = Buffer.concat(chunks)
-            const nullBody = NULL_BODY_STATUSES.has(status) || method === "HEAD"
-            resolve(
-              new Response(nullBody ? null : bytes, {
-                status,
-                statusText: response.statusMessage ?? "",
-                headers: responseHeaders
-              })
-            )
-          })
+  prepare(input, init)
+    .then((prepared) => exchange(prepared).then((res) => ({ res, method: prepared.method })))
+    .then(({ res, method }) => {
+      if (res.status < 200 || res.status > 599) {
+        return Promise.reject(new TypeError(`nodeFetch: unsupported status ${res.status}`))
+      }
+      const headers = new Headers()
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+        const key = res.rawHeaders[i]
+        const value = res.rawHeaders[i + 1]
+        if (key !== undefined && value !== undefined) headers.append(key, value)
+      }
+      const nullBody = NULL_BODY_STATUSES.has(res.status) || method === "HEAD"
+      return Promise.resolve(
+        new Response(nullBody ? null : new Uint8Array(res.body), {
+          status: res.status,
+          statusText: res.statusText,
+          headers
         })
-        request.on("error", (error) => reject(signal?.aborted ? abortError(signal) : error))
-        request.end(payload)
-      })
-  )
+      )
+    })

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+"use strict"
+// The `ipos-auth` executable. Plain `token`, `refresh` and `decode` run on the fast path
+// (dist/fast.cjs); help, version, completions, `sandbox` and usage errors load the effect/cli
+// program (dist/main.js). Both are built by `pnpm build`.
+let fast
+try {
+  fast = require("./fast-loader.cjs").loadFast()
+} catch (error) {
+  if (error && error.code === "ENOENT") {
+    process.stderr.write("ipos-auth is not built: run `pnpm build` at the repository root\n")
+    process.exit(2)
+  }
+  throw error
+}
+const argv = process.argv.slice(2)
+fast.runFast(argv).then((code) => {
+  if (code !== undefined) process.exitCode = code
+  else import("../dist/main.js").then(({ main }) => main(argv))
+})
