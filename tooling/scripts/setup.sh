@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine that has only Node and npm: installs the pinned pnpm (corepack is not
-# used: it refuses to download pnpm where the registry serves no signatures) and the workspace's
-# dependencies from the lockfile. Idempotent and quick when everything is already there.
+# used: it refuses to download pnpm where the registry serves no signatures), the workspace's
+# dependencies from the lockfile, and builds the `ipos-auth` CLI. Idempotent and quick when
+# everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,7 +19,11 @@ want=$(node -p 'require("./package.json").packageManager.split("@")[1]')
 have=$(pnpm --version 2>/dev/null || true)
 if [ "$have" != "$want" ]; then
   say "installing pnpm $want (found: ${have:-none})"
-  npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want"
+  if ! npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want"; then
+    echo "could not install pnpm $want globally (is the npm prefix writable?)." >&2
+    echo "install it yourself, e.g. 'sudo npm install -g pnpm@$want', then run this again." >&2
+    exit 1
+  fi
   hash -r
 fi
 
@@ -28,3 +33,8 @@ else
   say "installing dependencies (pnpm install --frozen-lockfile)"
   pnpm install --frozen-lockfile --reporter=append-only
 fi
+
+# The interface contract promises `pnpm exec ipos-auth` after set-up: build the CLI and what it
+# bundles (a turbo cache hit when nothing changed).
+say "building ipos-auth (turbo; cached when nothing changed)"
+pnpm exec turbo run build --filter=@ipos/auth-cli... --output-logs=errors-only

@@ -14,7 +14,14 @@ try {
   throw error
 }
 const argv = process.argv.slice(2)
-fast.runFast(argv).then((code) => {
-  if (code !== undefined) process.exitCode = code
-  else import("../dist/main.js").then(({ main }) => main(argv))
-})
+fast
+  .runFast(argv)
+  .then((code) => {
+    if (code !== undefined) process.exitCode = code
+    else return import("../dist/main.js").then(({ main }) => main(argv))
+  })
+  .catch(() => {
+    // A bug, not a failure of the command: say so without a stack (it could quote an argument).
+    process.stderr.write("ipos-auth: internal error (please report it)\n")
+    process.exitCode = 1
+  })

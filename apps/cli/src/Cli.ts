@@ -55,19 +55,34 @@ const token = Command.make(
 
 const refresh = Command.make(
   "refresh",
-  { token: text("token", "The token to refresh; read from stdin when absent"), env, authUrl, json },
+  {
+    jwt: Argument.String("jwt").pipe(
+      Argument.withDescription("The token to refresh (or --token); read from stdin when absent"),
+      Argument.optional
+    ),
+    token: text("token", "The token to refresh; read from stdin when absent"),
+    env,
+    authUrl,
+    json
+  },
   (flags) =>
-    run({
-      command: "refresh",
-      token: value(flags.token),
-      env: value(flags.env),
-      authUrl: value(flags.authUrl),
-      json: flags.json
-    })
+    Option.isSome(flags.jwt) && Option.isSome(flags.token)
+      ? Effect.sync(() => {
+          process.stderr.write("ipos-auth: give the token once: as --token or as the argument\n")
+          process.exitCode = 2
+        })
+      : run({
+          command: "refresh",
+          token: value(flags.token) ?? value(flags.jwt),
+          env: value(flags.env),
+          authUrl: value(flags.authUrl),
+          json: flags.json
+        })
 ).pipe(
   Command.withDescription("Refresh a token with POST /v1/refresh-token. Prints the new token and a newline."),
   Command.withExamples([
     { command: 'ipos-auth refresh --token "$TOKEN"', description: "Refresh a token given as a flag" },
+    { command: 'ipos-auth refresh "$TOKEN" --json', description: "The same, as the argument, printing JSON" },
     { command: 'echo "$TOKEN" | ipos-auth refresh --json', description: "Refresh a token from stdin, as JSON" }
   ])
 )

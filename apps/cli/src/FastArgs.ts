@@ -88,9 +88,10 @@ export const readFastArgs = (argv: ReadonlyArray<string>): FastArgs | undefined 
         ? undefined
         : { command, scope: flags.scope, expiry: flags.expiry, env: flags.env, authUrl: flags.authUrl, json }
     case "refresh":
-      return positionals.length > 0
+      // The token as a flag or as the one argument, not both (effect/cli reports that).
+      return positionals.length > 1 || (positionals.length === 1 && flags.token !== undefined)
         ? undefined
-        : { command, token: flags.token, env: flags.env, authUrl: flags.authUrl, json }
+        : { command, token: flags.token ?? positionals[0], env: flags.env, authUrl: flags.authUrl, json }
     case "decode":
       return positionals.length > 1 ? undefined : { command, jwt: positionals[0], json }
   }

@@ -3,7 +3,8 @@
  * and an exit code of the interface contract. Commands return these instead of printing, so the
  * fast path and the `effect/cli` program print them the same way.
  */
-import type { AuthFailure } from "@ipos/auth-core"
+import { type AuthFailure, exitCodeOf } from "@ipos/auth-core"
+import { mask } from "./Mask.js"
 
 /** A usage problem found by the CLI itself (exit 2, nothing sent). */
 export interface UsageFailure {
@@ -30,8 +31,6 @@ export interface FailureReport {
   readonly exitCode: 2 | 3 | 4 | 5
 }
 
-const exitCodes = { validation: 2, rejected: 3, unavailable: 4, malformed: 5 } as const
-
 // The core names a programmatic field; on the command line the user typed a flag.
 const flagNames: Readonly<Record<string, string>> = {
   scope: "--scope",
@@ -45,14 +44,9 @@ const messageOf = (failure: AuthFailure): string =>
     ? `Invalid ${flagNames[failure.field]}: ${failure.reason}`
     : failure.message
 
-// The core already keeps keys out of its messages; this is the last line of defence for a value
-// the user typed in the wrong place (a secret passed as --scope, say).
-const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join("<redacted>") : out), text)
-
 /**
  * Reports a failure as `ipos-auth: <message>` and, where one helps, `hint: <hint>`, with any of
- * `secrets` (the credentials in use) masked.
+ * anything JWT-like and each of `secrets` (the credentials in use) masked.
  *
  * @example
  * ```ts
@@ -60,11 +54,8 @@ const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
  * ```
  */
 export const report = (failure: CommandFailure, secrets: ReadonlyArray<string> = []): FailureReport => {
-  if (failure._tag === "UsageFailure") return { lines: [`ipos-auth: ${scrub(failure.message, secrets)}`], exitCode: 2 }
+  if (failure._tag === "UsageFailure") return { lines: [`ipos-auth: ${mask(failure.message, secrets)}`], exitCode: 2 }
   const hint = "hint" in failure ? failure.hint : undefined
-  const line = `ipos-auth: ${scrub(messageOf(failure), secrets)}`
-  return {
-    lines: hint === undefined ? [line] : [line, `hint: ${hint}`],
-    exitCode: exitCodes[failure.kind]
-  }
+  const line = `ipos-auth: ${mask(messageOf(failure), secrets)}`
+  return { lines: hint === undefined ? [line] : [line, `hint: ${hint}`], exitCode: exitCodeOf(failure) }
 }

@@ -4,6 +4,7 @@ import * as Exit from "effect/Exit"
 import { refresh, token } from "./commands/issue.js"
 import type { RefreshArgs, TokenArgs } from "./FastArgs.js"
 import type { Io } from "./Io.js"
+import { credentialsIn } from "./Mask.js"
 import { report } from "./Outcome.js"
 
 /**
@@ -26,8 +27,7 @@ export const executeIssue = async (args: TokenArgs | RefreshArgs, io: Io): Promi
     io.stderr("ipos-auth: internal error (please report it)\n")
     return 1
   }
-  const secrets = [process.env.IPOS_API_KEY, process.env.IPOS_SECRET_KEY].filter((s) => s !== undefined)
-  const { lines, exitCode } = report(failure.value, secrets)
+  const { lines, exitCode } = report(failure.value, credentialsIn(process.env))
   io.stderr(`${lines.join("\n")}\n`)
   return exitCode
 }

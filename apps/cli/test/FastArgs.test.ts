@@ -33,6 +33,10 @@ describe("readFastArgs", () => {
       { command: "refresh", token: "a.b.c", env: undefined, authUrl: undefined, json: false }
     ],
     [["refresh", "--json"], { command: "refresh", token: undefined, env: undefined, authUrl: undefined, json: true }],
+    [
+      ["refresh", "a.b.c", "--json"],
+      { command: "refresh", token: "a.b.c", env: undefined, authUrl: undefined, json: true }
+    ],
     [["decode", "a.b.c", "--json"], { command: "decode", jwt: "a.b.c", json: true }],
     [["decode"], { command: "decode", jwt: undefined, json: false }],
     [["decode", "-"], { command: "decode", jwt: "-", json: false }]
@@ -54,6 +58,8 @@ describe("readFastArgs", () => {
     [["token", "--token", "x"]],
     [["token", "extra"]],
     [["refresh", "--scope", "Recurring"]],
+    [["refresh", "a.b.c", "--token", "d.e.f"]],
+    [["refresh", "a.b.c", "d.e.f"]],
     [["decode", "a", "b"]],
     [["decode", "--completions", "bash"]],
     [["tokens"]]

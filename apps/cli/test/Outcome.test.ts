@@ -34,7 +34,7 @@ describe("report", () => {
 
   it("masks the credentials in use wherever they appear", () => {
     const failure = new ValidationError({ field: "scope", reason: 'is "s3cr3t-value", not a scope' })
-    expect(report(failure, ["s3cr3t-value", "abc"]).lines).toEqual([
+    expect(report(failure, ["s3cr3t-value"]).lines).toEqual([
       'ipos-auth: Invalid --scope: is "<redacted>", not a scope'
     ])
   })

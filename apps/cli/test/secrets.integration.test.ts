@@ -30,13 +30,18 @@ describe("no secret in any output", () => {
       await runCli(["refresh", "--token", `${token}x`], { env }),
       await runCli(["decode", token]),
       await runCli(["decode", `${token}.${secretKey}`]),
-      await runCli(["token", "--bogus", secretKey], { env })
+      await runCli(["token", "--bogus", secretKey], { env }),
+      await runCli(["token", secretKey], { env }),
+      await runCli(["token", apiKey, "--json"], { env }),
+      await runCli(["refresh", token, "--bogus"], { env }),
+      await runCli(["refresh", token, forged], { env }),
+      await runCli(["decode", token, forged])
     ]
     sandbox.setFaults({ malformed: { count: 1, kind: "html" } })
     runs.push(await runCli(["token"], { env }))
     sandbox.setFaults({ authError: { count: 1, errorCode: "AUTH_ERR_099", errorMessage: `bad key ${apiKey}` } })
     runs.push(await runCli(["token"], { env }))
-    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 3, 3, 2, 3, 3, 0, 2, 2, 5, 3])
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 3, 3, 2, 3, 3, 0, 2, 2, 2, 2, 2, 2, 2, 5, 3])
     for (const run of runs) {
       for (const secret of [apiKey, secretKey, token, forged]) {
         expect(run.stderr).not.toContain(secret)

@@ -1,4 +1,4 @@
-import { namedExamples, type Prism, startPrism } from "@ipos/testing"
+import { namedExamples, type Prism, specServers, startPrism } from "@ipos/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createAuthClient, servers } from "../src/index.js"
 
@@ -90,7 +90,8 @@ describe("createAuthClient against Prism", () => {
     expect(violations.map((v) => v.code)).toEqual(["minimum"])
   })
 
-  it("knows both servers of the spec", () => {
+  it("knows both servers of the spec, exactly as the spec declares them", () => {
+    expect(servers).toEqual(specServers())
     expect(servers).toEqual({ sandbox: "https://auth.ipospays.tech", production: "https://auth.ipospays.com" })
   })
 })

@@ -2,3 +2,4 @@
 export { freePort } from "./freePort.js"
 export { type Prism, type PrismMode, specPath, startPrism } from "./prism.js"
 export { type NamedExample, namedExamples } from "./specExamples.js"
+export { specServers } from "./specServers.js"

@@ -1,9 +1,10 @@
 /**
  * Runs Stoplight Prism for a test run: `prism mock` on the spec, or `prism proxy` validating a
- * real server against it. Binds 127.0.0.1 on a free port, resolves once Prism says it listens,
- * and is always stopped: by `stop()`, and by a process-exit hook if a test run dies first.
+ * real server against it. Binds 127.0.0.1 on a free port, resolves once Prism answers HTTP, and
+ * is always stopped: by `stop()`, and by exit and signal hooks if a test run dies first.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { request } from "node:http"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -30,9 +31,36 @@ export interface Prism {
 const require = createRequire(import.meta.url)
 const prismBin = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist/index.js")
 const running = new Set<ChildProcess>()
-process.once("exit", () => {
+const killAll = () => {
   for (const child of running) child.kill("SIGKILL")
-})
+}
+process.once("exit", killAll)
+// A test run stopped by a signal must not leave Prism behind: kill it, then let the signal act.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll()
+    process.kill(process.pid, signal)
+  })
+}
+
+/** Resolves once an HTTP request to `url` gets any answer (Prism logs "listening" a little early). */
+const answers = async (url: string, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request(url, { method: "GET", timeout: 1000 }, (res) => {
+        res.resume()
+        resolve(true)
+      })
+      req.on("error", () => resolve(false))
+      req.on("timeout", () => req.destroy())
+      req.end()
+    })
+    if (ok) return true
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return false
+}
 
 const launch = (args: ReadonlyArray<string>, port: number, timeoutMs: number): Promise<Prism> =>
   new Promise((resolve, reject) => {
@@ -63,7 +91,11 @@ const launch = (args: ReadonlyArray<string>, port: number, timeoutMs: number): P
       if (!settled && output.includes(`Prism is listening on http://127.0.0.1:${port}`)) {
         settled = true
         clearTimeout(timer)
-        resolve({ url: `http://127.0.0.1:${port}`, output: () => output, stop })
+        const url = `http://127.0.0.1:${port}`
+        void answers(url, timeoutMs).then((ok) => {
+          if (ok) resolve({ url, output: () => output, stop })
+          else void stop().then(() => reject(new Error(`prism listened but did not answer\n${output}`)))
+        })
       }
     }
     child.stdout?.on("data", onData)

@@ -3,16 +3,22 @@
  * (validation before sending, retries, typed failures) over the Node transport, printed as the
  * bare token or as JSON.
  */
+
+import { servers } from "@ipos/auth-client"
 import {
-  type AuthConfigInput,
+  type Environment,
   type IssuedToken,
   loadAuthConfig,
   makeAuthApi,
-  requireCredentials
+  requireCredentials,
+  type ValidationError,
+  validateBaseUrl,
+  validateEnvironment
 } from "@ipos/auth-core"
 import { nodeTransport } from "@ipos/auth-core/node"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type { RefreshArgs, TokenArgs } from "../FastArgs.js"
 import { type CommandFailure, usage } from "../Outcome.js"
 import { publicScopeName } from "../ScopeNames.js"
@@ -50,13 +56,33 @@ export const formatIssued = (issued: IssuedToken, json: boolean): string => {
   return `${JSON.stringify(body, null, 2)}\n`
 }
 
-const overrides = (args: {
-  readonly env: string | undefined
-  readonly authUrl: string | undefined
-}): AuthConfigInput => ({
-  ...(args.env === undefined ? {} : { env: args.env }),
-  ...(args.authUrl === undefined ? {} : { baseUrl: args.authUrl })
-})
+const nonEmpty = (value: string | undefined): string | undefined => (value === "" ? undefined : value)
+
+/**
+ * Where to send: flags first, then `IPOS_ENV` / `IPOS_AUTH_URL`. An explicit `--env` wins over a
+ * leftover `IPOS_AUTH_URL` (production keys must not go to yesterday's local sandbox); `--auth-url`
+ * wins over both. Errors name the flag or the variable the bad value came from. `baseUrl` is
+ * `undefined` when the environment's own server applies.
+ *
+ * @example
+ * ```ts
+ * Effect.runSync(resolveTarget({ env: "production", authUrl: undefined }, { IPOS_AUTH_URL: "http://127.0.0.1:8080" }))
+ * // { env: "production", baseUrl: undefined }
+ * ```
+ */
+export const resolveTarget = (
+  args: { readonly env: string | undefined; readonly authUrl: string | undefined },
+  environment: Readonly<Record<string, string | undefined>>
+): Effect.Effect<{ readonly env: Environment; readonly baseUrl: string | undefined }, ValidationError> =>
+  Effect.fromResult(
+    Result.gen(function* () {
+      const envValue = args.env ?? nonEmpty(environment.IPOS_ENV) ?? "sandbox"
+      const env = yield* validateEnvironment(envValue, args.env === undefined ? "IPOS_ENV" : "env")
+      if (args.authUrl !== undefined) return { env, baseUrl: yield* validateBaseUrl(args.authUrl, "baseUrl") }
+      const fromEnv = args.env === undefined ? nonEmpty(environment.IPOS_AUTH_URL) : undefined
+      return { env, baseUrl: fromEnv === undefined ? undefined : yield* validateBaseUrl(fromEnv, "IPOS_AUTH_URL") }
+    })
+  )
 
 /**
  * `ipos-auth token`: mints a token with the credentials of `IPOS_API_KEY` / `IPOS_SECRET_KEY`.
@@ -68,8 +94,10 @@ const overrides = (args: {
  */
 export const token = (args: TokenArgs): Effect.Effect<string, CommandFailure> =>
   Effect.gen(function* () {
+    const where = yield* resolveTarget(args, process.env)
     const config = yield* loadAuthConfig({
-      ...overrides(args),
+      env: where.env,
+      baseUrl: where.baseUrl ?? servers[where.env],
       ...(args.scope === undefined ? {} : { scope: args.scope }),
       ...(args.expiry === undefined ? {} : { expiryMinutes: args.expiry })
     })
@@ -96,8 +124,9 @@ export const refresh = (
     if (given === undefined || given.length === 0) {
       return yield* Effect.fail(usage("no token to refresh: pass --token JWT or pipe a token on stdin"))
     }
-    const config = yield* loadAuthConfig(overrides(args))
-    const api = yield* makeAuthApi({ baseUrl: config.baseUrl, transport: nodeTransport })
+    // A refresh needs no key, scope or expiry: only where to send (a stray IPOS_SCOPE must not stop it).
+    const where = yield* resolveTarget(args, process.env)
+    const api = yield* makeAuthApi({ env: where.env, baseUrl: where.baseUrl, transport: nodeTransport })
     const issued = yield* api.refresh(given)
     return formatIssued(issued, args.json)
   })

@@ -1,6 +1,8 @@
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
+import { freePort } from "@ipos/testing"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { cleanEnv, runCli } from "../support/runCli.js"
+import { startTlsProxy } from "../support/tlsProxy.js"
 
 // `ipos-auth token` and `ipos-auth refresh`, the built binary against a local sandbox.
 let sandbox: Sandbox
@@ -146,7 +148,8 @@ describe("ipos-auth token", () => {
   }, 60_000)
 
   it("exits 4 when nothing listens at the URL", async () => {
-    const result = await runCli(["token"], { env: { ...env, IPOS_AUTH_URL: "http://127.0.0.1:9" }, timeoutMs: 60_000 })
+    const closed = `http://127.0.0.1:${await freePort()}`
+    const result = await runCli(["token"], { env: { ...env, IPOS_AUTH_URL: closed }, timeoutMs: 60_000 })
     expect(result.code).toBe(4)
     expect(result.stderr).toMatch(/^ipos-auth: iPOSpays authenticate unavailable/)
   }, 60_000)
@@ -173,6 +176,24 @@ describe("ipos-auth refresh", () => {
     expect(body.scope).toBe("PaymentTokenization")
     expect(claimsOf(body.token).uniqueId).toBe(claimsOf(minted).uniqueId)
     expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/v1/refresh-token": 1 })
+  })
+
+  it("takes the token as its argument too", async () => {
+    const minted = (await runCli(["token"], { env })).stdout.trim()
+    const result = await runCli(["refresh", minted], { env })
+    expect(result.code).toBe(0)
+    expect(claimsOf(result.stdout.trim()).uniqueId).toBe(claimsOf(minted).uniqueId)
+  })
+
+  it("ignores the IPOS_* settings only a mint uses, even invalid ones", async () => {
+    const minted = (await runCli(["token"], { env })).stdout.trim()
+    const stray = cleanEnv({
+      IPOS_AUTH_URL: sandbox.url,
+      IPOS_API_KEY: "only-one-key",
+      IPOS_SCOPE: "NoSuchScope",
+      IPOS_TOKEN_EXPIRY_MINUTES: "10"
+    })
+    expect((await runCli(["refresh", "--token", minted], { env: stray })).code).toBe(0)
   })
 
   it("reads the token from stdin when --token is absent", async () => {
@@ -205,5 +226,21 @@ describe("ipos-auth refresh", () => {
     const result = await runCli(["refresh", "--token", forged], { env })
     expect(result.code).toBe(3)
     expect(result.stderr.split("\n")[0]).toBe("ipos-auth: AUTH_ERR_008: Invalid Signature.")
+  })
+})
+
+describe("over https", () => {
+  it("mints and refreshes through TLS (node:https is loaded on demand by the fast path)", async () => {
+    const tls = await startTlsProxy(sandbox.url)
+    try {
+      const secure = { ...env, IPOS_AUTH_URL: tls.url, NODE_EXTRA_CA_CERTS: tls.caFile }
+      const minted = await runCli(["token"], { env: secure })
+      expect(minted).toMatchObject({ code: 0, stderr: "" })
+      const refreshed = await runCli(["refresh", minted.stdout.trim()], { env: secure })
+      expect(refreshed).toMatchObject({ code: 0, stderr: "" })
+      expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/v1/refresh-token": 1 })
+    } finally {
+      await tls.stop()
+    }
   })
 })

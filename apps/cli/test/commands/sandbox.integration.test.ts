@@ -5,7 +5,7 @@ import { bin, cleanEnv, runCli } from "../support/runCli.js"
 // `ipos-auth sandbox` in the foreground: banner with URL, credentials and exports; the other
 // commands work against it; SIGTERM stops it cleanly.
 describe("ipos-auth sandbox", () => {
-  it("serves on a free port, prints how to use it, and stops on SIGTERM", async () => {
+  it("serves on a free port, prints how to use it, and stops on SIGTERM with 143", async () => {
     const child = spawn(process.execPath, [bin, "sandbox", "--port", "0", "--host", "127.0.0.1"], {
       env: cleanEnv(),
       stdio: ["ignore", "pipe", "pipe"]
@@ -38,8 +38,8 @@ describe("ipos-auth sandbox", () => {
     } finally {
       child.kill("SIGTERM")
     }
-    // Interrupted by the signal, the runtime stops the server and exits 130, as for Ctrl-C.
-    expect(await exited).toBe(130)
+    // The runtime interrupts the program, which stops the server; 128 + SIGTERM, as shells expect.
+    expect(await exited).toBe(143)
   })
 
   it("exits 2 when the port is taken", async () => {
