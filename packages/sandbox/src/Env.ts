@@ -3,6 +3,7 @@
  * with its flags taking precedence. Variables that are unset or empty are ignored.
  */
 import { type CredentialInput, type CredentialLevel, demoCredentials } from "./Credentials.js"
+import { type FaultsPatch, parseFaultsPatch } from "./Faults.js"
 import type { SandboxOptions } from "./Options.js"
 import { SandboxConfigError } from "./SandboxConfigError.js"
 
@@ -22,6 +23,11 @@ export const sandboxEnv = {
   corsOrigin: "IPOS_SANDBOX_CORS_ORIGIN",
   refreshExpired: "IPOS_SANDBOX_REFRESH_EXPIRED",
   delayMs: "IPOS_SANDBOX_DELAY_MS",
+  outageSeconds: "IPOS_SANDBOX_OUTAGE_SECONDS",
+  failNext: "IPOS_SANDBOX_FAIL_NEXT",
+  rateLimit: "IPOS_SANDBOX_RATE_LIMIT",
+  malformed: "IPOS_SANDBOX_MALFORMED",
+  authError: "IPOS_SANDBOX_AUTH_ERROR",
   merchantApiKey: "IPOS_SANDBOX_MERCHANT_API_KEY",
   merchantSecretKey: "IPOS_SANDBOX_MERCHANT_SECRET_KEY",
   isoApiKey: "IPOS_SANDBOX_ISO_API_KEY",
@@ -58,11 +64,113 @@ const boolean = (env: Env, name: string): boolean | undefined => {
   throw new SandboxConfigError(`${name} must be true or false`)
 }
 
+// A whole number of at least 0, and a number of seconds that may have a fraction.
+const wholeNumber = /^\d+$/
+const decimal = /^\d+(\.\d+)?$/
+
+/** Splits `a:b:c` into at most `limit` trimmed fields, the last one keeping any further colons. */
+const fieldsOf = (value: string, limit: number): ReadonlyArray<string> => {
+  const parts = value.split(":")
+  const head = parts.slice(0, limit - 1)
+  const tail = parts.slice(limit - 1)
+  return [...head, ...(tail.length === 0 ? [] : [tail.join(":")])].map((part) => part.trim())
+}
+
+/** How one fault variable is written, and what patch value it stands for (`undefined`: not that shape). */
+interface FaultVariable {
+  readonly key: keyof FaultsPatch
+  readonly name: string
+  /** The accepted shapes, for the error message. */
+  readonly format: string
+  readonly parse: (value: string) => unknown
+}
+
+const faultVariables: ReadonlyArray<FaultVariable> = [
+  {
+    key: "delayMs",
+    name: sandboxEnv.delayMs,
+    format: "a whole number",
+    parse: (value) => (wholeNumber.test(value) ? Number(value) : undefined)
+  },
+  {
+    key: "outage",
+    name: sandboxEnv.outageSeconds,
+    format: "a number of seconds, e.g. 30 or 1.5",
+    parse: (value) => (decimal.test(value) ? { seconds: Number(value) } : undefined)
+  },
+  {
+    key: "failNext",
+    name: sandboxEnv.failNext,
+    format: "COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset",
+    parse: (value) => {
+      const [count = "", how] = fieldsOf(value, 2)
+      if (!wholeNumber.test(count)) return undefined
+      if (how === undefined) return { count: Number(count) }
+      if (how.toLowerCase() === "reset") return { count: Number(count), reset: true }
+      return wholeNumber.test(how) ? { count: Number(count), status: Number(how) } : undefined
+    }
+  },
+  {
+    key: "rateLimit",
+    name: sandboxEnv.rateLimit,
+    format: "COUNT or COUNT:RETRY_AFTER_SECONDS, e.g. 2 or 2:30",
+    parse: (value) => {
+      const [count = "", retryAfter] = fieldsOf(value, 2)
+      if (!wholeNumber.test(count)) return undefined
+      if (retryAfter === undefined) return { count: Number(count) }
+      return wholeNumber.test(retryAfter) ? { count: Number(count), retryAfterSeconds: Number(retryAfter) } : undefined
+    }
+  },
+  {
+    key: "malformed",
+    name: sandboxEnv.malformed,
+    format: "COUNT or COUNT:KIND, e.g. 1 or 1:html",
+    parse: (value) => {
+      const [count = "", kind] = fieldsOf(value, 2)
+      if (!wholeNumber.test(count) || kind === "") return undefined
+      return kind === undefined ? { count: Number(count) } : { count: Number(count), kind }
+    }
+  },
+  {
+    key: "authError",
+    name: sandboxEnv.authError,
+    format: "COUNT, COUNT:CODE or COUNT:CODE:MESSAGE, e.g. 1 or 1:AUTH_ERR_013",
+    parse: (value) => {
+      const [count = "", errorCode, errorMessage] = fieldsOf(value, 3)
+      if (!wholeNumber.test(count) || errorCode === "" || errorMessage === "") return undefined
+      if (errorCode === undefined) return { count: Number(count) }
+      return errorMessage === undefined
+        ? { count: Number(count), errorCode }
+        : { count: Number(count), errorCode, errorMessage }
+    }
+  }
+]
+
+/** The start-up faults the variables ask for, validated as the control API validates them. */
+const faultsFromEnv = (env: Env): FaultsPatch | undefined => {
+  const patch: Record<string, unknown> = {}
+  for (const { key, name, format, parse } of faultVariables) {
+    const value = read(env, name)
+    if (value === undefined) continue
+    const parsed = parse(value)
+    if (parsed === undefined) throw new SandboxConfigError(`${name} must be ${format}`)
+    try {
+      patch[key] = parseFaultsPatch({ [key]: parsed })[key]
+    } catch (error) {
+      // The same rule the control API states, under the variable's name; never the value.
+      if (error instanceof SandboxConfigError) throw new SandboxConfigError(`${name}: ${error.message}`)
+      throw error
+    }
+  }
+  return Object.keys(patch).length === 0 ? undefined : (patch as FaultsPatch)
+}
+
 /**
  * Reads the `IPOS_SANDBOX_*` variables into options; only variables that are set appear in the
- * result. A credential variable replaces that level's demo key, the other levels keep theirs.
- * Throws `SandboxConfigError` naming a malformed variable (never echoing a key). Range checks
- * happen in `startSandbox`, which throws the same error.
+ * result. A credential variable replaces that level's demo key, the other levels keep theirs. The
+ * fault variables are combined into one `faults` patch and checked here, with the control API's
+ * rules. Throws `SandboxConfigError` naming a malformed variable (never echoing its value). The
+ * ranges of the other settings are checked by `startSandbox`, which throws the same error.
  *
  * @example
  * ```ts
@@ -83,8 +191,8 @@ export const sandboxOptionsFromEnv = (env: Env): SandboxOptions => {
   if (cors !== undefined) options.corsOrigin = cors.split(",").map((origin) => origin.trim())
   const refreshExpired = boolean(env, sandboxEnv.refreshExpired)
   if (refreshExpired !== undefined) options.refreshExpired = refreshExpired
-  const delayMs = integer(env, sandboxEnv.delayMs)
-  if (delayMs !== undefined) options.faults = { delayMs }
+  const faults = faultsFromEnv(env)
+  if (faults !== undefined) options.faults = faults
 
   let overridden = false
   const credentials = demoCredentials.map((demo): CredentialInput => {

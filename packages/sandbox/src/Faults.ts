@@ -1,8 +1,8 @@
 /**
  * Fault injection for the two auth endpoints: what can be switched on (an outage window, failing
  * the next N requests, a fixed delay, 429s, malformed bodies, an injected `AUTH_ERR_xxx`, a token
- * lifetime override), how a request consumes it, and the validation shared by options and the
- * control API.
+ * lifetime override), how a request consumes it, the validation shared by options, environment
+ * variables and the control API, and a one-line-per-fault description for banners.
  */
 import { authErrorMessages, isAuthErrorCode } from "./AuthErrors.js"
 import { SandboxConfigError } from "./SandboxConfigError.js"
@@ -273,4 +273,41 @@ export class FaultState {
   private consume<T extends { readonly count: number }>(fault: T): T | null {
     return fault.count > 1 ? { ...fault, count: fault.count - 1 } : null
   }
+}
+
+const theNext = (count: number, what: string): string =>
+  count === 1 ? `the next auth request ${what}s` : `the next ${count} auth requests ${what}`
+
+/**
+ * Describes the active faults, one human line per fault, for a start-up banner or a log; empty
+ * when none is active. Lines come in the order the faults act: the delay, then outage, failNext,
+ * rateLimit, authError, malformed, and last the lifetime override. Pure: it reads only the snapshot.
+ *
+ * @example
+ * ```ts
+ * describeFaults(sandbox.faults())
+ * // ["failNext: the next 3 auth requests get an HTML 503", "rateLimit: the next auth request gets 429 with Retry-After: 30"]
+ * ```
+ */
+export const describeFaults = (snapshot: FaultsSnapshot): ReadonlyArray<string> => {
+  const { delayMs, outage, failNext, rateLimit, authError, malformed, tokenLifetimeSeconds } = snapshot
+  const lines: Array<string> = []
+  if (delayMs > 0) lines.push(`delay: every auth request waits ${delayMs} ms`)
+  if (outage !== null) lines.push(`outage: every auth request gets an HTML 503 until ${outage.endsAt}`)
+  if (failNext !== null) {
+    const how = failNext.reset ? "a connection reset" : `an HTML ${failNext.status}`
+    lines.push(`failNext: ${theNext(failNext.count, "get")} ${how}`)
+  }
+  if (rateLimit !== null) {
+    lines.push(`rateLimit: ${theNext(rateLimit.count, "get")} 429 with Retry-After: ${rateLimit.retryAfterSeconds}`)
+  }
+  if (authError !== null) {
+    lines.push(`authError: ${theNext(authError.count, "get")} ${authError.errorCode} "${authError.errorMessage}"`)
+  }
+  if (malformed !== null)
+    lines.push(`malformed: ${theNext(malformed.count, "get")} a malformed 200 (${malformed.kind})`)
+  if (tokenLifetimeSeconds !== null) {
+    lines.push(`tokenLifetimeSeconds: tokens live ${tokenLifetimeSeconds} s, whatever minutes are asked`)
+  }
+  return lines
 }

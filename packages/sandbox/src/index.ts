@@ -16,6 +16,7 @@ export {
 } from "./Credentials.js"
 export { sandboxEnv, sandboxOptionsFromEnv } from "./Env.js"
 export {
+  describeFaults,
   type FaultKind,
   type FaultsPatch,
   type FaultsSnapshot,

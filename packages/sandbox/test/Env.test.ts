@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { demoCredentials } from "../src/Credentials.js"
 import { sandboxEnv, sandboxOptionsFromEnv } from "../src/Env.js"
+import { undocumentedErrorMessage } from "../src/Faults.js"
 import { SandboxConfigError } from "../src/SandboxConfigError.js"
 
 describe("sandboxOptionsFromEnv", () => {
@@ -22,7 +23,12 @@ describe("sandboxOptionsFromEnv", () => {
         IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS: "5",
         IPOS_SANDBOX_CORS_ORIGIN: "http://localhost:5173, http://127.0.0.1:5173",
         IPOS_SANDBOX_REFRESH_EXPIRED: "false",
-        IPOS_SANDBOX_DELAY_MS: "250"
+        IPOS_SANDBOX_DELAY_MS: "250",
+        IPOS_SANDBOX_OUTAGE_SECONDS: "30",
+        IPOS_SANDBOX_FAIL_NEXT: "3:503",
+        IPOS_SANDBOX_RATE_LIMIT: "2:30",
+        IPOS_SANDBOX_MALFORMED: "1:html",
+        IPOS_SANDBOX_AUTH_ERROR: "1:AUTH_ERR_013"
       })
     ).toEqual({
       port: 8788,
@@ -31,7 +37,14 @@ describe("sandboxOptionsFromEnv", () => {
       tokenLifetimeSeconds: 5,
       corsOrigin: ["http://localhost:5173", "http://127.0.0.1:5173"],
       refreshExpired: false,
-      faults: { delayMs: 250 }
+      faults: {
+        delayMs: 250,
+        outage: { seconds: 30 },
+        failNext: { count: 3, status: 503, reset: false },
+        rateLimit: { count: 2, retryAfterSeconds: 30 },
+        malformed: { count: 1, kind: "html" },
+        authError: { count: 1, errorCode: "AUTH_ERR_013", errorMessage: undocumentedErrorMessage }
+      }
     })
   })
 
@@ -57,6 +70,147 @@ describe("sandboxOptionsFromEnv", () => {
     expect(() => sandboxOptionsFromEnv({ [name]: value })).toThrow(new SandboxConfigError(message))
   })
 
+  it.each<[string, string, unknown]>([
+    ["IPOS_SANDBOX_DELAY_MS", "0", { delayMs: 0 }],
+    ["IPOS_SANDBOX_DELAY_MS", "60000", { delayMs: 60_000 }],
+    ["IPOS_SANDBOX_OUTAGE_SECONDS", "30", { outage: { seconds: 30 } }],
+    ["IPOS_SANDBOX_OUTAGE_SECONDS", " 1.5 ", { outage: { seconds: 1.5 } }],
+    ["IPOS_SANDBOX_FAIL_NEXT", "3", { failNext: { count: 3, status: 502, reset: false } }],
+    ["IPOS_SANDBOX_FAIL_NEXT", "3:503", { failNext: { count: 3, status: 503, reset: false } }],
+    ["IPOS_SANDBOX_FAIL_NEXT", "1 : 429", { failNext: { count: 1, status: 429, reset: false } }],
+    ["IPOS_SANDBOX_FAIL_NEXT", "3:reset", { failNext: { count: 3, status: 502, reset: true } }],
+    ["IPOS_SANDBOX_FAIL_NEXT", "2:RESET", { failNext: { count: 2, status: 502, reset: true } }],
+    ["IPOS_SANDBOX_RATE_LIMIT", "2", { rateLimit: { count: 2, retryAfterSeconds: 1 } }],
+    ["IPOS_SANDBOX_RATE_LIMIT", "2:30", { rateLimit: { count: 2, retryAfterSeconds: 30 } }],
+    ["IPOS_SANDBOX_RATE_LIMIT", "1:0", { rateLimit: { count: 1, retryAfterSeconds: 0 } }],
+    ["IPOS_SANDBOX_MALFORMED", "1", { malformed: { count: 1, kind: "truncated-json" } }],
+    ["IPOS_SANDBOX_MALFORMED", "1:html", { malformed: { count: 1, kind: "html" } }],
+    ["IPOS_SANDBOX_MALFORMED", "4:empty", { malformed: { count: 4, kind: "empty" } }],
+    ["IPOS_SANDBOX_MALFORMED", "2:truncated-json", { malformed: { count: 2, kind: "truncated-json" } }],
+    [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      "1",
+      { authError: { count: 1, errorCode: "AUTH_ERR_013", errorMessage: undocumentedErrorMessage } }
+    ],
+    [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      "1:AUTH_ERR_013",
+      { authError: { count: 1, errorCode: "AUTH_ERR_013", errorMessage: undocumentedErrorMessage } }
+    ],
+    [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      "2:AUTH_ERR_004",
+      {
+        authError: {
+          count: 2,
+          errorCode: "AUTH_ERR_004",
+          errorMessage: "Invalid Credentials, Please Contact Support Team."
+        }
+      }
+    ],
+    [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      "1:AUTH_ERR_020:Merchant is inactive: call support.",
+      { authError: { count: 1, errorCode: "AUTH_ERR_020", errorMessage: "Merchant is inactive: call support." } }
+    ]
+  ])("reads %s=%j as the start-up faults %j", (name, value, faults) => {
+    expect(sandboxOptionsFromEnv({ [name]: value })).toEqual({ faults })
+  })
+
+  it.each([
+    ["IPOS_SANDBOX_DELAY_MS", "fast", "IPOS_SANDBOX_DELAY_MS must be a whole number"],
+    ["IPOS_SANDBOX_DELAY_MS", "60001", "IPOS_SANDBOX_DELAY_MS: faults.delayMs must be an integer from 0 to 60000"],
+    ["IPOS_SANDBOX_OUTAGE_SECONDS", "30s", "IPOS_SANDBOX_OUTAGE_SECONDS must be a number of seconds, e.g. 30 or 1.5"],
+    ["IPOS_SANDBOX_OUTAGE_SECONDS", "-5", "IPOS_SANDBOX_OUTAGE_SECONDS must be a number of seconds, e.g. 30 or 1.5"],
+    [
+      "IPOS_SANDBOX_OUTAGE_SECONDS",
+      "0",
+      "IPOS_SANDBOX_OUTAGE_SECONDS: faults.outage.seconds must be a number of seconds above 0 and at most 86400"
+    ],
+    [
+      "IPOS_SANDBOX_OUTAGE_SECONDS",
+      "86401",
+      "IPOS_SANDBOX_OUTAGE_SECONDS: faults.outage.seconds must be a number of seconds above 0 and at most 86400"
+    ],
+    ...["x", "3:", ":503", "3:503:1", "3:close", "3;503", "-1"].map((value) => [
+      "IPOS_SANDBOX_FAIL_NEXT",
+      value,
+      "IPOS_SANDBOX_FAIL_NEXT must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset"
+    ]),
+    [
+      "IPOS_SANDBOX_FAIL_NEXT",
+      "0",
+      "IPOS_SANDBOX_FAIL_NEXT: faults.failNext.count must be an integer from 1 to 1000000"
+    ],
+    [
+      "IPOS_SANDBOX_FAIL_NEXT",
+      "3:302",
+      "IPOS_SANDBOX_FAIL_NEXT: faults.failNext.status must be an integer from 400 to 599"
+    ],
+    ...["many", "2:", "2:30s", "2:30:1", ":30"].map((value) => [
+      "IPOS_SANDBOX_RATE_LIMIT",
+      value,
+      "IPOS_SANDBOX_RATE_LIMIT must be COUNT or COUNT:RETRY_AFTER_SECONDS, e.g. 2 or 2:30"
+    ]),
+    [
+      "IPOS_SANDBOX_RATE_LIMIT",
+      "2:86401",
+      "IPOS_SANDBOX_RATE_LIMIT: faults.rateLimit.retryAfterSeconds must be an integer from 0 to 86400"
+    ],
+    ...["html", "1:", ":html"].map((value) => [
+      "IPOS_SANDBOX_MALFORMED",
+      value,
+      "IPOS_SANDBOX_MALFORMED must be COUNT or COUNT:KIND, e.g. 1 or 1:html"
+    ]),
+    [
+      "IPOS_SANDBOX_MALFORMED",
+      "1:xml",
+      "IPOS_SANDBOX_MALFORMED: faults.malformed.kind must be truncated-json, empty, html"
+    ],
+    ...["AUTH_ERR_013", "1:", "1:AUTH_ERR_013:", "1::Message"].map((value) => [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      value,
+      "IPOS_SANDBOX_AUTH_ERROR must be COUNT, COUNT:CODE or COUNT:CODE:MESSAGE, e.g. 1 or 1:AUTH_ERR_013"
+    ]),
+    [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      "1:ERR_13",
+      "IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorCode must look like AUTH_ERR_ and three digits"
+    ],
+    [
+      "IPOS_SANDBOX_AUTH_ERROR",
+      `1:AUTH_ERR_013:${"m".repeat(501)}`,
+      "IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorMessage must be a string of 1 to 500 characters"
+    ]
+  ])("refuses %s=%j, naming the variable and the expected shape", (name, value, message) => {
+    expect(() => sandboxOptionsFromEnv({ [name]: value })).toThrow(new SandboxConfigError(message))
+  })
+
+  it("never echoes a malformed value, even one that looks like a key", () => {
+    expect(() => sandboxOptionsFromEnv({ IPOS_SANDBOX_AUTH_ERROR: "1:demo-merchant-secret-key" })).toThrow(
+      new SandboxConfigError(
+        "IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorCode must look like AUTH_ERR_ and three digits"
+      )
+    )
+    expect(() => sandboxOptionsFromEnv({ IPOS_SANDBOX_FAIL_NEXT: "demo-merchant-api-key" })).toThrow(
+      new SandboxConfigError(
+        "IPOS_SANDBOX_FAIL_NEXT must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset"
+      )
+    )
+  })
+
+  it("ignores empty fault variables", () => {
+    expect(
+      sandboxOptionsFromEnv({
+        IPOS_SANDBOX_OUTAGE_SECONDS: "",
+        IPOS_SANDBOX_FAIL_NEXT: " ",
+        IPOS_SANDBOX_RATE_LIMIT: "",
+        IPOS_SANDBOX_MALFORMED: "",
+        IPOS_SANDBOX_AUTH_ERROR: ""
+      })
+    ).toEqual({})
+  })
+
   it.each([
     ["true", true],
     ["1", true],
@@ -70,6 +224,6 @@ describe("sandboxOptionsFromEnv", () => {
 
   it("names every variable with the IPOS_SANDBOX_ prefix", () => {
     expect(Object.values(sandboxEnv).every((name) => name.startsWith("IPOS_SANDBOX_"))).toBe(true)
-    expect(Object.values(sandboxEnv)).toHaveLength(13)
+    expect(Object.values(sandboxEnv)).toHaveLength(18)
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { FaultState, parseFaultsPatch, undocumentedErrorMessage } from "../src/Faults.js"
+import {
+  describeFaults,
+  FaultState,
+  type FaultsSnapshot,
+  parseFaultsPatch,
+  undocumentedErrorMessage
+} from "../src/Faults.js"
 import { SandboxConfigError } from "../src/SandboxConfigError.js"
 
 const start = Date.parse("2026-01-01T00:00:00.000Z")
@@ -85,7 +91,7 @@ describe("parseFaultsPatch", () => {
 
 describe("FaultState", () => {
   it("starts with nothing active", () => {
-    expect(new FaultState(Date.now).snapshot()).toEqual({
+    expect(new FaultState(clock().now).snapshot()).toEqual({
       outage: null,
       failNext: null,
       delayMs: 0,
@@ -97,13 +103,13 @@ describe("FaultState", () => {
   })
 
   it("fails the next N requests, then answers normally", () => {
-    const faults = new FaultState(Date.now)
+    const faults = new FaultState(clock().now)
     faults.apply({ failNext: { count: 2, status: 503 } })
     expect(drain(faults, 3)).toEqual([{ _tag: "Fail", status: 503 }, { _tag: "Fail", status: 503 }, undefined])
   })
 
   it("reports what remains of a count", () => {
-    const faults = new FaultState(Date.now)
+    const faults = new FaultState(clock().now)
     faults.apply({ rateLimit: { count: 3, retryAfterSeconds: 7 } })
     faults.next()
     expect(faults.snapshot().rateLimit).toEqual({ count: 2, retryAfterSeconds: 7 })
@@ -143,7 +149,7 @@ describe("FaultState", () => {
   })
 
   it("merges patches: absent keys stay, null switches one off", () => {
-    const faults = new FaultState(Date.now)
+    const faults = new FaultState(clock().now)
     faults.apply({ delayMs: 100, tokenLifetimeSeconds: 5 })
     faults.apply({ delayMs: null, malformed: { kind: "html", count: 2 } })
     expect(faults.snapshot()).toMatchObject({
@@ -156,16 +162,101 @@ describe("FaultState", () => {
   })
 
   it("leaves the state untouched when a patch is invalid", () => {
-    const faults = new FaultState(Date.now)
+    const faults = new FaultState(clock().now)
     faults.apply({ delayMs: 100 })
     expect(() => faults.apply({ delayMs: 5, failNext: { status: 200 } })).toThrow(SandboxConfigError)
     expect(faults.delayMs).toBe(100)
   })
 
   it("clears everything, the lifetime override included", () => {
-    const faults = new FaultState(Date.now)
+    const faults = new FaultState(clock().now)
     faults.apply({ delayMs: 100, tokenLifetimeSeconds: 5, failNext: {} })
-    expect(faults.clear()).toEqual(new FaultState(Date.now).snapshot())
+    expect(faults.clear()).toEqual(new FaultState(clock().now).snapshot())
     expect(faults.next()).toBeUndefined()
+  })
+})
+
+describe("describeFaults", () => {
+  const none: FaultsSnapshot = new FaultState(clock().now).snapshot()
+
+  it("describes nothing when no fault is active", () => {
+    expect(describeFaults(none)).toEqual([])
+    expect(describeFaults({ ...none, delayMs: 0 })).toEqual([])
+  })
+
+  it.each<[string, Partial<FaultsSnapshot>, string]>([
+    ["a delay", { delayMs: 250 }, "delay: every auth request waits 250 ms"],
+    [
+      "an outage",
+      { outage: { endsAt: "2026-01-01T00:00:30.000Z" } },
+      "outage: every auth request gets an HTML 503 until 2026-01-01T00:00:30.000Z"
+    ],
+    [
+      "one failure",
+      { failNext: { count: 1, status: 502, reset: false } },
+      "failNext: the next auth request gets an HTML 502"
+    ],
+    [
+      "failures",
+      { failNext: { count: 3, status: 503, reset: false } },
+      "failNext: the next 3 auth requests get an HTML 503"
+    ],
+    [
+      "resets",
+      { failNext: { count: 2, status: 502, reset: true } },
+      "failNext: the next 2 auth requests get a connection reset"
+    ],
+    [
+      "a rate limit",
+      { rateLimit: { count: 2, retryAfterSeconds: 30 } },
+      "rateLimit: the next 2 auth requests get 429 with Retry-After: 30"
+    ],
+    [
+      "an injected code",
+      { authError: { count: 1, errorCode: "AUTH_ERR_013", errorMessage: undocumentedErrorMessage } },
+      'authError: the next auth request gets AUTH_ERR_013 "Undocumented error injected by the sandbox."'
+    ],
+    [
+      "malformed answers",
+      { malformed: { count: 4, kind: "html" } },
+      "malformed: the next 4 auth requests get a malformed 200 (html)"
+    ],
+    [
+      "a lifetime override",
+      { tokenLifetimeSeconds: 5 },
+      "tokenLifetimeSeconds: tokens live 5 s, whatever minutes are asked"
+    ]
+  ])("describes %s in one line", (_, active, line) => {
+    expect(describeFaults({ ...none, ...active })).toEqual([line])
+  })
+
+  it("describes every active fault, in the order they act", () => {
+    const time = clock()
+    const faults = new FaultState(time.now)
+    faults.apply({
+      tokenLifetimeSeconds: 2,
+      malformed: { kind: "empty" },
+      authError: { count: 2, errorCode: "AUTH_ERR_004" },
+      rateLimit: { retryAfterSeconds: 7 },
+      failNext: { count: 3, reset: true },
+      outage: { seconds: 1.5 },
+      delayMs: 40
+    })
+    expect(describeFaults(faults.snapshot())).toEqual([
+      "delay: every auth request waits 40 ms",
+      "outage: every auth request gets an HTML 503 until 2026-01-01T00:00:01.500Z",
+      "failNext: the next 3 auth requests get a connection reset",
+      "rateLimit: the next auth request gets 429 with Retry-After: 7",
+      'authError: the next 2 auth requests get AUTH_ERR_004 "Invalid Credentials, Please Contact Support Team."',
+      "malformed: the next auth request gets a malformed 200 (empty)",
+      "tokenLifetimeSeconds: tokens live 2 s, whatever minutes are asked"
+    ])
+    time.advance(1500)
+    faults.next()
+    expect(describeFaults(faults.snapshot()).slice(0, 3)).toEqual([
+      "delay: every auth request waits 40 ms",
+      "failNext: the next 2 auth requests get a connection reset",
+      "rateLimit: the next auth request gets 429 with Retry-After: 7"
+    ])
   })
 })

@@ -1,3 +1,4 @@
+import { connect } from "node:net"
 import { freePort } from "@ipos/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { demoCredentials } from "../src/Credentials.js"
@@ -154,12 +155,28 @@ describe("startSandbox", () => {
     }
   })
 
-  it("stops promptly with keep-alive connections open, twice without harm, and then refuses connections", async () => {
-    const stopping = await startSandbox()
-    await mint(stopping.url)
-    const started = performance.now()
-    await Promise.all([stopping.stop(), stopping.stop()])
-    expect(performance.now() - started).toBeLessThan(1000)
+  it("stops with an idle keep-alive connection and a request in flight, closing both, and then refuses connections", async () => {
+    const log: Array<RequestLogEntry> = []
+    const stopping = await startSandbox({ onRequest: (entry) => log.push(entry) })
+    const idle = connect(stopping.port, "127.0.0.1")
+    const idleClosed = new Promise<void>((resolve) => idle.once("close", () => resolve()))
+    const answered = new Promise<string>((resolve) => idle.once("data", (chunk: Buffer) => resolve(chunk.toString())))
+    idle.write("GET /_sandbox/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+    expect((await answered).split("\r\n")[0]).toBe("HTTP/1.1 200 OK")
+    const busy = connect(stopping.port, "127.0.0.1")
+    const busyClosed = new Promise<void>((resolve) => busy.once("close", () => resolve()))
+    busy.write("POST /api/busy HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc")
+    await expect.poll(() => stopping.counters().requests["/api"]).toBe(1)
+
+    const [first, second] = [stopping.stop(), stopping.stop()]
+    expect(second).toBe(first)
+    await Promise.all([first, idleClosed, busyClosed])
+    expect([idle.destroyed, busy.destroyed]).toEqual([true, true])
+    await expect.poll(() => log.length).toBe(2)
+    expect(log.map(({ durationMs: _, ...entry }) => entry)).toEqual([
+      { method: "GET", path: "/_sandbox/health", endpoint: "control", status: 200, errorCode: null, fault: null },
+      { method: "POST", path: "/api/busy", endpoint: "/api", status: null, errorCode: null, fault: null }
+    ])
     await expect(fetch(`${stopping.url}/_sandbox/health`)).rejects.toThrow(TypeError)
   })
 })

@@ -71,7 +71,7 @@ export const manualClock = (start = Date.parse("2026-03-01T12:00:00.000Z")) => {
   }
 }
 
-/** Writes raw bytes to a port and resolves with everything read until the server closes (or `timeoutMs`). */
+/** Writes raw bytes to a port; resolves with all it read once the server closes (`timeoutMs`: a safety net). */
 export const rawExchange = (port: number, request: string | Buffer, timeoutMs = 5000): Promise<string> =>
   new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1")

@@ -1,6 +1,8 @@
+import { connect } from "node:net"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { pathOf } from "../../src/internal/server.js"
+import type { RequestLogEntry } from "../../src/Options.js"
 import { type Sandbox, startSandbox } from "../../src/Sandbox.js"
 import { call, merchant, mint, rawExchange } from "../support.js"
 
@@ -20,9 +22,10 @@ describe("pathOf", () => {
 })
 
 describe("the server on bad input", () => {
+  const log: Array<RequestLogEntry> = []
   let sandbox: Sandbox
   beforeAll(async () => {
-    sandbox = await startSandbox({ maxBodyBytes: 1024 })
+    sandbox = await startSandbox({ maxBodyBytes: 1024, onRequest: (entry) => log.push(entry) })
   })
   afterAll(() => sandbox?.stop())
 
@@ -107,7 +110,14 @@ describe("the server on bad input", () => {
   })
 
   it("survives a client that goes away mid-body", async () => {
-    await rawExchange(sandbox.port, "POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc", 200)
+    const before = sandbox.counters().requests["/api"]
+    const socket = connect(sandbox.port, "127.0.0.1")
+    socket.write("POST /api/gone HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc")
+    await expect.poll(() => sandbox.counters().requests["/api"]).toBe(before + 1)
+    socket.destroy()
+    await expect
+      .poll(() => log.filter((entry) => entry.path === "/api/gone").map(({ durationMs: _, ...entry }) => entry))
+      .toEqual([{ method: "POST", path: "/api/gone", endpoint: "/api", status: null, errorCode: null, fault: null }])
     expect((await call(`${sandbox.url}/_sandbox/health`)).status).toBe(200)
   })
 
