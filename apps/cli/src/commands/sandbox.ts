@@ -2,7 +2,7 @@
  * `ipos-auth sandbox`: runs the local twin of the auth service in the foreground until Ctrl-C or
  * SIGTERM, printing its URL, the demo credentials and the exports that point the CLI at it.
  */
-import { type Sandbox, sandboxOptionsFromEnv, startSandbox } from "@ipos/auth-sandbox"
+import { describeFaults, type Sandbox, sandboxOptionsFromEnv, startSandbox } from "@ipos/auth-sandbox"
 import * as Effect from "effect/Effect"
 import { type UsageFailure, usage } from "../Outcome.js"
 
@@ -10,6 +10,11 @@ import { type UsageFailure, usage } from "../Outcome.js"
 export interface SandboxArgs {
   readonly port: number | undefined
   readonly host: string | undefined
+}
+
+const activeFaults = (sandbox: Sandbox): ReadonlyArray<string> => {
+  const lines = describeFaults(sandbox.faults())
+  return lines.length === 0 ? [] : ["Faults on (IPOS_SANDBOX_*):", ...lines.map((line) => `  ${line}`), ""]
 }
 
 /**
@@ -38,6 +43,7 @@ export const banner = (sandbox: Sandbox): string => {
       : [`  export IPOS_API_KEY=${first.apiKey}`, `  export IPOS_SECRET_KEY=${first.secretKey}`]),
     "  ipos-auth token --json",
     "",
+    ...activeFaults(sandbox),
     `Errors are answered with HTTP ${sandbox.errorStatus}. Control API: ${sandbox.url}/_sandbox/ · Ctrl-C stops it.`
   ].join("\n")
 }

@@ -5,9 +5,9 @@ import { bin, cleanEnv, runCli } from "../support/runCli.js"
 // `ipos-auth sandbox` in the foreground: banner with URL, credentials and exports; the other
 // commands work against it; SIGTERM stops it cleanly.
 describe("ipos-auth sandbox", () => {
-  it("serves on a free port, prints how to use it, and stops on SIGTERM with 143", async () => {
+  it("serves on a free port, prints how to use it and its faults, and stops on SIGTERM with 143", async () => {
     const child = spawn(process.execPath, [bin, "sandbox", "--port", "0", "--host", "127.0.0.1"], {
-      env: cleanEnv(),
+      env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "2:503" }),
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""
@@ -31,6 +31,7 @@ describe("ipos-auth sandbox", () => {
       expect(stdout).toContain(
         "  agentOffice  apiKey=demo-agent-office-api-key  secretKey=demo-agent-office-secret-key  scopes: ExternalApi\n"
       )
+      expect(stdout).toContain("Faults on (IPOS_SANDBOX_*):\n  failNext: the next 2 auth requests get an HTML 503\n")
       const minted = await runCli(["token", "--auth-url", url], {
         env: cleanEnv({ IPOS_API_KEY: "demo-merchant-api-key", IPOS_SECRET_KEY: "demo-merchant-secret-key" })
       })
@@ -56,5 +57,12 @@ describe("ipos-auth sandbox", () => {
     } finally {
       server.close()
     }
+  })
+
+  it("exits 2 with the variable's name for a bad IPOS_SANDBOX_* value, never its value", async () => {
+    const result = await runCli(["sandbox"], { env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "lots-of-secret" }) })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("ipos-auth: the sandbox could not start: IPOS_SANDBOX_FAIL_NEXT must be")
+    expect(result.stderr).not.toContain("lots-of-secret")
   })
 })
