@@ -1,12 +1,13 @@
-/** iPOSpays' internal scope names (the JWT's `scope` claim) and the public scopes they stand for. */
+/**
+ * From a token's `scope` claim (an internal name) back to the public scope it stands for, for the
+ * `--json` output of `refresh`, whose request names no scope. The table is the sandbox's: only
+ * `paymentTokenize` is attested by the vendor, the others follow its pattern.
+ */
+import { internalScopeNames } from "@ipos/auth-sandbox"
 
-// Only `paymentTokenize` appears in the vendor's samples; the others follow the sandbox's naming.
-const publicNames: Readonly<Record<string, string>> = {
-  paymentTokenize: "PaymentTokenization",
-  recurring: "Recurring",
-  batchReport: "BatchReport",
-  externalApi: "ExternalApi"
-}
+const publicNames: ReadonlyMap<string, string> = new Map(
+  Object.entries(internalScopeNames).map(([scope, internal]) => [internal, scope])
+)
 
 /**
  * The public scope for a claim's internal name; the claim itself when it is not a known name.
@@ -18,4 +19,4 @@ const publicNames: Readonly<Record<string, string>> = {
  * ```
  */
 export const publicScopeName = (claim: string | undefined): string | undefined =>
-  claim === undefined ? undefined : (publicNames[claim] ?? claim)
+  claim === undefined ? undefined : (publicNames.get(claim) ?? claim)
