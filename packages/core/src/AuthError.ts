@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 
 /**
@@ -95,6 +96,48 @@ const messageOf = (code: string, serverMessage: string): string =>
   serverMessage.length > 0 ? `${code}: ${serverMessage}` : `${code}: refused by iPOSpays`
 
 /**
+ * A documented refusal: a yieldable tagged error with its code, classification and hint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DocumentedRejection<Tag extends string, Code extends DocumentedAuthErrorCode>
+  extends Cause.YieldableError,
+    RejectionFields {
+  readonly _tag: Tag
+  /** The documented code. */
+  readonly code: Code
+  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
+  readonly kind: "rejected"
+  /** Refusals are final: the same request gets the same answer. */
+  readonly retryable: false
+  /** What to do about it. */
+  readonly hint: string
+}
+
+/**
+ * What every documented refusal shares; each class below only fixes its tag and its code.
+ */
+const Rejection = <const Tag extends string, const Code extends DocumentedAuthErrorCode>(
+  tag: Tag,
+  code: Code
+): (new (
+  fields: RejectionFields
+) => DocumentedRejection<Tag, Code>) =>
+  class extends Data.TaggedError(tag)<RejectionFields> {
+    readonly code: Code = code
+    readonly kind = "rejected" as const
+    readonly retryable = false as const
+    /** One safe line: the code and the server's message. */
+    override get message(): string {
+      return messageOf(this.code, this.serverMessage)
+    }
+    get hint(): string {
+      return authErrorHints[this.code]
+    }
+  }
+
+/**
  * `AUTH_ERR_001`: the `apiKey` header was missing or empty.
  *
  * @example
@@ -106,22 +149,7 @@ const messageOf = (code: string, serverMessage: string): string =>
  * @since 0.1.0
  * @category errors
  */
-export class ApiKeyRequired extends Data.TaggedError("ApiKeyRequired")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_001" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class ApiKeyRequired extends Rejection("ApiKeyRequired", "AUTH_ERR_001") {}
 
 /**
  * `AUTH_ERR_002`: the `secretKey` header was missing or empty.
@@ -135,22 +163,7 @@ export class ApiKeyRequired extends Data.TaggedError("ApiKeyRequired")<Rejection
  * @since 0.1.0
  * @category errors
  */
-export class SecretKeyRequired extends Data.TaggedError("SecretKeyRequired")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_002" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class SecretKeyRequired extends Rejection("SecretKeyRequired", "AUTH_ERR_002") {}
 
 /**
  * `AUTH_ERR_003`: the `scope` header was missing or empty.
@@ -164,22 +177,7 @@ export class SecretKeyRequired extends Data.TaggedError("SecretKeyRequired")<Rej
  * @since 0.1.0
  * @category errors
  */
-export class ScopeRequired extends Data.TaggedError("ScopeRequired")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_003" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class ScopeRequired extends Rejection("ScopeRequired", "AUTH_ERR_003") {}
 
 /**
  * `AUTH_ERR_004`: the API key and secret key do not match a credential.
@@ -196,22 +194,7 @@ export class ScopeRequired extends Data.TaggedError("ScopeRequired")<RejectionFi
  * @since 0.1.0
  * @category errors
  */
-export class InvalidCredentials extends Data.TaggedError("InvalidCredentials")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_004" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class InvalidCredentials extends Rejection("InvalidCredentials", "AUTH_ERR_004") {}
 
 /**
  * `AUTH_ERR_005`: the scope is unknown or not allowed for the credential's level; `hint` lists the
@@ -226,22 +209,7 @@ export class InvalidCredentials extends Data.TaggedError("InvalidCredentials")<R
  * @since 0.1.0
  * @category errors
  */
-export class InvalidScope extends Data.TaggedError("InvalidScope")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_005" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class InvalidScope extends Rejection("InvalidScope", "AUTH_ERR_005") {}
 
 /**
  * `AUTH_ERR_006`: the token sent to refresh was missing or not a JWT.
@@ -255,22 +223,7 @@ export class InvalidScope extends Data.TaggedError("InvalidScope")<RejectionFiel
  * @since 0.1.0
  * @category errors
  */
-export class InvalidToken extends Data.TaggedError("InvalidToken")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_006" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class InvalidToken extends Rejection("InvalidToken", "AUTH_ERR_006") {}
 
 /**
  * `AUTH_ERR_007`: the token was not issued by iPOSpays or can no longer be refreshed.
@@ -284,22 +237,7 @@ export class InvalidToken extends Data.TaggedError("InvalidToken")<RejectionFiel
  * @since 0.1.0
  * @category errors
  */
-export class TokenNotRefreshable extends Data.TaggedError("TokenNotRefreshable")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_007" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class TokenNotRefreshable extends Rejection("TokenNotRefreshable", "AUTH_ERR_007") {}
 
 /**
  * `AUTH_ERR_008`: the token's signature was refused.
@@ -313,22 +251,7 @@ export class TokenNotRefreshable extends Data.TaggedError("TokenNotRefreshable")
  * @since 0.1.0
  * @category errors
  */
-export class InvalidSignature extends Data.TaggedError("InvalidSignature")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_008" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class InvalidSignature extends Rejection("InvalidSignature", "AUTH_ERR_008") {}
 
 /**
  * `AUTH_ERR_009`: the `refreshToken` header was missing or not `true`.
@@ -342,22 +265,7 @@ export class InvalidSignature extends Data.TaggedError("InvalidSignature")<Rejec
  * @since 0.1.0
  * @category errors
  */
-export class RefreshFlagRequired extends Data.TaggedError("RefreshFlagRequired")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_009" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class RefreshFlagRequired extends Rejection("RefreshFlagRequired", "AUTH_ERR_009") {}
 
 /**
  * `AUTH_ERR_011`: `jwtTokenExpiryMinutes` was below 30.
@@ -371,22 +279,7 @@ export class RefreshFlagRequired extends Data.TaggedError("RefreshFlagRequired")
  * @since 0.1.0
  * @category errors
  */
-export class ExpiryTooShort extends Data.TaggedError("ExpiryTooShort")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_011" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class ExpiryTooShort extends Rejection("ExpiryTooShort", "AUTH_ERR_011") {}
 
 /**
  * `AUTH_ERR_012`: `jwtTokenExpiryMinutes` was above 1440.
@@ -400,22 +293,7 @@ export class ExpiryTooShort extends Data.TaggedError("ExpiryTooShort")<Rejection
  * @since 0.1.0
  * @category errors
  */
-export class ExpiryTooLong extends Data.TaggedError("ExpiryTooLong")<RejectionFields> {
-  /** The documented code. */
-  readonly code = "AUTH_ERR_012" as const
-  /** Failure classification: refused by iPOSpays (CLI exit code 3). */
-  readonly kind = "rejected" as const
-  /** Refusals are final: the same request gets the same answer. */
-  readonly retryable = false as const
-  /** One safe line: the code and the server's message. */
-  override get message(): string {
-    return messageOf(this.code, this.serverMessage)
-  }
-  /** What to do about it. */
-  get hint(): string {
-    return authErrorHints[this.code]
-  }
-}
+export class ExpiryTooLong extends Rejection("ExpiryTooLong", "AUTH_ERR_012") {}
 
 /**
  * Any other `AUTH_ERR_xxx` (the numbering has gaps: 010, 013+), with its code and message kept as
