@@ -24,13 +24,20 @@ import { type ClockOffset, estimateOffset, noOffset, parseHttpDate } from "./Clo
 import { type AuthConfigInput, loadAuthConfig } from "./Config.js"
 import { type Credentials, type CredentialsInput, makeCredentials } from "./Credentials.js"
 import { type AuthFailure, summarize } from "./Failure.js"
-import { bodyFromError, bodyFromText, classify, networkReason, type RawAnswer } from "./internal/response.js"
+import {
+  bodyFromError,
+  bodyFromText,
+  boundedResponse,
+  classify,
+  type RawAnswer,
+  sendFailure
+} from "./internal/response.js"
 import { decodeJwt, fingerprint as fingerprintOf } from "./Jwt.js"
 import * as Metrics from "./Metrics.js"
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./Retry.js"
 import type { Environment, Scope } from "./Schemas.js"
 import type { Transport } from "./Transport.js"
-import { MalformedResponse, type Operation, Timeout, Unavailable } from "./TransportError.js"
+import { MalformedResponse, type Operation, Timeout } from "./TransportError.js"
 import {
   ValidationError,
   validateBaseUrl,
@@ -171,7 +178,10 @@ export interface IssuedToken {
   readonly receivedAt: number
   /** The learned `service − local` offset used for this token. */
   readonly clockOffset: ClockOffset
-  /** `expiresAt` on the local clock (`expiresAt − clockOffset.offsetMs`). */
+  /**
+   * `expiresAt` on the local clock (`expiresAt − clockOffset.offsetMs`), but never more than
+   * {@link maxTokenLifetimeMs} after `requestedAt` or `localIssuedAt`: the expiry used for caching.
+   */
   readonly localExpiresAt: number
   /** `issuedAt` on the local clock, when known. */
   readonly localIssuedAt: number | undefined
@@ -269,11 +279,39 @@ const isCredentials = (c: Credentials | CredentialsInput): c is Credentials =>
 
 const defaultFetch: Fetch = (input, init) => globalThis.fetch(input, init)
 
+/**
+ * The `fetch` under the generated client: redirects are not followed (`redirect: "manual"`, set
+ * on the request by the client and again here for a `fetch` that builds its own request), and the
+ * body is read with a bound (`maxResponseBodyBytes`, 64 KiB).
+ */
+const guardedFetch =
+  (base: Fetch): Fetch =>
+  (input, init) =>
+    base(input, { ...init, redirect: "manual" }).then((response) => boundedResponse(response))
+
 // The headers as the spec types them: both request paths build exactly these.
 type AuthenticateHeader = operations["authenticateToken"]["parameters"]["header"]
 type RefreshHeader = operations["refreshToken"]["parameters"]["header"]
 
 const DEFAULT_TIMEOUT_MS = 10_000
+
+/**
+ * The longest a token is cached after it was issued: the API's maximum lifetime (1440 minutes)
+ * plus one minute of slack for whole-second claims. `IssuedToken.localExpiresAt` never lies further
+ * than this after the request started (nor after the token's `iat`, when readable), whatever the
+ * token's `exp` says: a token whose `exp` is absurd (milliseconds instead of seconds) is not
+ * cached for ever.
+ *
+ * @example
+ * ```ts
+ * import { maxTokenLifetimeMs } from "@ipos/auth-core"
+ * maxTokenLifetimeMs // 86_460_000 (24 h + 1 min)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const maxTokenLifetimeMs = (1440 + 1) * 60_000
 const FALLBACK_EXPIRY_MINUTES = 30
 
 /**
@@ -314,14 +352,15 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
     // which on Node 20 loads undici — the start-up cost a transport is there to avoid.
     const sender: { readonly client: AuthClient } | { readonly transport: Transport } =
       options.transport === undefined
-        ? { client: createAuthClient({ baseUrl, fetch: options.fetch ?? defaultFetch }) }
+        ? { client: createAuthClient({ baseUrl, fetch: guardedFetch(options.fetch ?? defaultFetch) }) }
         : { transport: options.transport }
     let lastOffset: ClockOffset = noOffset
 
     type Send = (signal: AbortSignal) => Promise<RawAnswer>
 
     const toAnswer = (result: { data?: unknown; error?: unknown; response: Response }): RawAnswer => ({
-      status: result.response.status,
+      // A browser answers `redirect: "manual"` with an opaque response of status 0.
+      status: result.response.type === "opaqueredirect" ? 0 : result.response.status,
       body: result.response.ok
         ? bodyFromText(typeof result.data === "string" ? result.data : undefined)
         : bodyFromError(result.error),
@@ -351,15 +390,18 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
       secrets: ReadonlyArray<string>,
       scope: Scope | undefined,
       fallbackMinutes: number,
-      attempt: number
-    ): Effect.Effect<IssuedToken, AuthFailure> =>
-      Effect.gen(function* () {
+      attempt: number,
+      budgetMs: number
+    ): Effect.Effect<IssuedToken, AuthFailure> => {
+      // Never past the retry policy's total budget: the attempt gets what is left of it.
+      const attemptTimeoutMs = Math.max(0, Math.min(timeoutMs, budgetMs))
+      return Effect.gen(function* () {
         const clock = yield* Clock.Clock
         const requestedAt = clock.currentTimeMillisUnsafe()
         const requestedAtMonotonic = Number(clock.monotonicTimeNanosUnsafe()) / 1e6
         const answer = yield* Effect.tryPromise({
           try: (signal) => send(signal),
-          catch: (cause) => new Unavailable({ operation, reason: networkReason(cause) })
+          catch: (cause) => sendFailure(operation, cause)
         })
         const receivedAt = clock.currentTimeMillisUnsafe()
         const serverDate = parseHttpDate(answer.date)
@@ -378,6 +420,14 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
             excerpt: ""
           })
         }
+        const localIssuedAt = claims?.issuedAt === undefined ? undefined : claims.issuedAt - offset.offsetMs
+        // No token lives longer than the API's maximum (24 h) after it was issued, and it was
+        // issued before its answer arrived: an absurd `exp` (milliseconds instead of seconds) is
+        // cut to what the API can have meant, plus a slack for whole-second claims.
+        const ceiling = Math.min(
+          requestedAt + maxTokenLifetimeMs,
+          localIssuedAt === undefined ? Number.POSITIVE_INFINITY : localIssuedAt + maxTokenLifetimeMs
+        )
         return {
           token: Redacted.make(body.token),
           operation,
@@ -392,16 +442,17 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
           requestedAtMonotonic,
           receivedAt,
           clockOffset: offset,
-          localExpiresAt: expiresAt - offset.offsetMs,
-          localIssuedAt: claims?.issuedAt === undefined ? undefined : claims.issuedAt - offset.offsetMs,
+          localExpiresAt: Math.min(expiresAt - offset.offsetMs, ceiling),
+          localIssuedAt,
           attempts: attempt
         } satisfies IssuedToken
       }).pipe(
         Effect.timeoutOrElse({
-          duration: timeoutMs,
-          orElse: () => Effect.fail(new Timeout({ operation, timeoutMs }))
+          duration: attemptTimeoutMs,
+          orElse: () => Effect.fail(new Timeout({ operation, timeoutMs: attemptTimeoutMs }))
         })
       )
+    }
 
     /** Retries, span, metrics around the attempts. */
     const call = (
@@ -416,7 +467,7 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
         const result = yield* Effect.result(
           withRetry(
             policy,
-            (n) => attemptOnce(operation, send, secrets, scope, fallbackMinutes, n),
+            (n, budgetMs) => attemptOnce(operation, send, secrets, scope, fallbackMinutes, n, budgetMs),
             (error, n, delayMs) =>
               Effect.all([
                 Metric.update(Metric.withAttributes(Metrics.retriesTotal, { operation, code: codeLabel(error) }), 1),
@@ -480,6 +531,7 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
                     params: { header },
                     headers: extraHeaders,
                     parseAs: "text",
+                    redirect: "manual",
                     signal
                   })
                   .then(toAnswer)
@@ -504,7 +556,13 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
           "client" in sender
             ? (signal) =>
                 sender.client
-                  .POST("/v1/refresh-token", { params: { header }, headers: extraHeaders, parseAs: "text", signal })
+                  .POST("/v1/refresh-token", {
+                    params: { header },
+                    headers: extraHeaders,
+                    parseAs: "text",
+                    redirect: "manual",
+                    signal
+                  })
                   .then(toAnswer)
             : viaTransport(sender.transport, "/v1/refresh-token", header)
         const secrets = credentials === undefined ? [value] : [value, ...credentialSecrets(credentials)]

@@ -2,12 +2,22 @@
  * Clock-offset learning: how far the service's clock is from this machine's, estimated at the
  * moment a token arrives from the response `Date` header and the token's `iat`.
  *
- * Both are whole seconds and were produced somewhere between the request's start and its answer,
- * so each gives an upper bound of the offset, `sample + 1000 − requestedAt` (server minus local,
- * in ms). The larger bound wins: it makes every token expire earlier on the local clock, never
- * later. That covers a machine whose clock is minutes off, a stale token (old `iat`: the `Date`
- * bound wins) and a gateway whose clock lags the auth server (`iat` wins). With neither sample the
- * previous estimate is kept.
+ * A `Date` header is stamped between the request's start and its answer, in whole seconds, so it
+ * bounds the offset from above: `offset ≤ date + 1000 − requestedAt` (server minus local, in ms).
+ * A token's `iat` gives the same bound only when the token was minted during the request — which
+ * nothing guarantees: the vendor's own samples carry an `iat` unrelated to the moment they were
+ * sent. A stale `iat` gives a bound that is too LOW (the service looks behind), which would move
+ * the local expiry later than the real one and hand out expired tokens. Hence:
+ *
+ * - with a `Date` header, the larger of both bounds wins (it makes every token expire earlier
+ *   locally, never later): a machine minutes off is corrected, a stale token is judged by `Date`,
+ *   a gateway whose clock lags the auth server by `iat`;
+ * - with `iat` alone, it is trusted only when it says the service is AHEAD (offset > 0: tokens
+ *   are refreshed earlier). When it says the service is behind it is clamped to the previous
+ *   estimate (when there is one, it came from a `Date` header) or to 0: an `iat` alone never
+ *   moves an expiry later than the token's `exp` read on the local clock. (What stays invisible
+ *   without a `Date` header: a service clock ahead of ours combined with a stale token.)
+ * - with neither, the previous estimate is kept.
  *
  * @since 0.1.0
  */
@@ -89,22 +99,31 @@ export const noOffset: ClockOffset = { offsetMs: 0, source: "none" }
  * // the service's clock reads 10 minutes ahead of ours
  * estimateOffset({ requestedAt: 1_000_000, receivedAt: 1_000_000, serverDate: 1_600_000 })
  * // { offsetMs: 601_000, source: "date" }
+ * // a token minted 12 hours ago, no Date header: not taken for a clock 12 hours behind
+ * estimateOffset({ requestedAt: 50_000_000, receivedAt: 50_000_000, issuedAt: 6_800_000 })
+ * // { offsetMs: 0, source: "none" }
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
 export const estimateOffset = (sample: ClockSample, previous: ClockOffset = noOffset): ClockOffset => {
-  let best: ClockOffset | undefined
-  const consider = (value: number | undefined, source: "date" | "iat") => {
-    if (value === undefined || !Number.isFinite(value)) return
-    const offsetMs = value + sampleResolutionMs - sample.requestedAt
-    if (best === undefined || offsetMs > best.offsetMs) best = { offsetMs, source }
+  const bound = (value: number | undefined): number | undefined =>
+    value === undefined || !Number.isFinite(value) ? undefined : value + sampleResolutionMs - sample.requestedAt
+  const fromDate = bound(sample.serverDate)
+  const fromIat = bound(sample.issuedAt)
+  const kept: ClockOffset = previous.source === "none" ? noOffset : { offsetMs: previous.offsetMs, source: "previous" }
+  if (fromDate !== undefined) {
+    return fromIat !== undefined && fromIat > fromDate
+      ? { offsetMs: fromIat, source: "iat" }
+      : { offsetMs: fromDate, source: "date" }
   }
-  consider(sample.serverDate, "date")
-  consider(sample.issuedAt, "iat")
-  if (best !== undefined) return best
-  return previous.source === "none" ? noOffset : { offsetMs: previous.offsetMs, source: "previous" }
+  if (fromIat === undefined) return kept
+  // `iat` alone. The service ahead (offset > 0): trusted, tokens are refreshed earlier. The
+  // service behind, or a stale token: never below what is already known (a Date-backed estimate),
+  // and without one never below 0.
+  if (fromIat > 0) return { offsetMs: fromIat, source: "iat" }
+  return fromIat > kept.offsetMs ? { offsetMs: fromIat, source: "iat" } : kept
 }
 
 /**

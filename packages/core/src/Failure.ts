@@ -6,12 +6,13 @@
  * |---|---|---|
  * | `validation` | refused locally, nothing was sent | 2 |
  * | `rejected` | refused by iPOSpays (any `AUTH_ERR`, unknown ones included) | 3 |
- * | `unavailable` | unreachable, timed out, 5xx or 429 after retries | 4 |
+ * | `unavailable` | unreachable, timed out, 5xx or 429 after retries; the manager was closed | 4 |
  * | `malformed` | an answer that is neither a token nor an `AUTH_ERR` | 5 |
  *
  * @since 0.1.0
  */
 import { type AuthRejection, isAuthRejection } from "./AuthError.js"
+import type { ManagerClosed } from "./ManagerClosed.js"
 import type { TransportError } from "./TransportError.js"
 import type { ValidationError } from "./ValidationError.js"
 
@@ -28,7 +29,7 @@ import type { ValidationError } from "./ValidationError.js"
  * @since 0.1.0
  * @category models
  */
-export type AuthFailure = AuthRejection | TransportError | ValidationError
+export type AuthFailure = AuthRejection | TransportError | ValidationError | ManagerClosed
 
 /**
  * The classification of a failure.
@@ -94,7 +95,8 @@ const failureTags: ReadonlySet<string> = new Set([
   "Timeout",
   "Unavailable",
   "RateLimited",
-  "MalformedResponse"
+  "MalformedResponse",
+  "ManagerClosed"
 ])
 
 /**

@@ -3,6 +3,9 @@
  * retried, with exponential backoff and jitter, a cap on attempts and on total time, and a 429's
  * `Retry-After` honoured (when it fits in the time left; otherwise the 429 is returned at once).
  *
+ * The total time is a hard bound: each attempt is told how much of it is left (the API clamps its
+ * per-attempt timeout to that), and no attempt starts with less than `minAttemptMs` left.
+ *
  * Sleeps use Effect's `Clock` and randomness Effect's `Random`, so tests drive them with
  * `TestClock` and a seed.
  *
@@ -37,12 +40,21 @@ export interface RetryPolicy {
   readonly maxDelayMs: number
   /** Each delay is multiplied by a uniform factor in [1 − jitter, 1 + jitter] (default 0.2). */
   readonly jitter: number
-  /** No retry starts after this much time since the first attempt (default 30 000 ms). */
+  /**
+   * Total time budget since the first attempt started (default 30 000 ms): no attempt runs past
+   * it (its timeout is clamped to what is left) and no retry starts after it.
+   */
   readonly maxElapsedMs: number
+  /**
+   * No retry starts with less than this much of `maxElapsedMs` left (default 1000 ms): an attempt
+   * that could only time out is not worth sending.
+   */
+  readonly minAttemptMs?: number | undefined
 }
 
 /**
- * 4 attempts, 250 ms doubling up to 5 s, ±20% jitter, 30 s in total.
+ * 4 attempts, 250 ms doubling up to 5 s, ±20% jitter, 30 s in total, no retry with less than 1 s
+ * of it left.
  *
  * @example
  * ```ts
@@ -59,7 +71,8 @@ export const defaultRetryPolicy: RetryPolicy = {
   factor: 2,
   maxDelayMs: 5000,
   jitter: 0.2,
-  maxElapsedMs: 30_000
+  maxElapsedMs: 30_000,
+  minAttemptMs: 1000
 }
 
 /**
@@ -96,8 +109,9 @@ export interface RetryableFailure {
 
 /**
  * The delay before retry number `attempt` (1 for the first retry) after `error`, or `undefined`
- * when the policy gives up. `elapsedMs` is the time since the first attempt started and `u` in
- * [0, 1) drives the jitter. Pure.
+ * when the policy gives up: out of attempts, or the retry would start with less than
+ * `minAttemptMs` of `maxElapsedMs` left. `elapsedMs` is the time since the first attempt started
+ * and `u` in [0, 1) drives the jitter. Pure.
  *
  * @example
  * ```ts
@@ -105,6 +119,7 @@ export interface RetryableFailure {
  * retryDelay(defaultRetryPolicy, 1, { retryable: true }, 0, 0.5) // 250
  * retryDelay(defaultRetryPolicy, 1, { retryable: true, retryAfterMs: 3000 }, 0, 0.5) // 3000
  * retryDelay(defaultRetryPolicy, 1, { retryable: false }, 0, 0.5) // undefined
+ * retryDelay(defaultRetryPolicy, 1, { retryable: true }, 28_800, 0.5) // undefined: 950 ms would be left
  * ```
  *
  * @since 0.1.0
@@ -121,17 +136,25 @@ export const retryDelay = (
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (attempt - 1))
   const jittered = base * (1 + policy.jitter * (2 * u - 1))
   const delay = Math.max(0, Math.round(Math.max(jittered, error.retryAfterMs ?? 0)))
-  return elapsedMs + delay > policy.maxElapsedMs ? undefined : delay
+  const minAttemptMs = policy.minAttemptMs ?? defaultMinAttemptMs
+  return elapsedMs + delay > policy.maxElapsedMs - minAttemptMs ? undefined : delay
 }
 
+const defaultMinAttemptMs = 1000
+
 /**
- * Runs `attempt(n)` (n = 1, 2, ...) until it succeeds or the policy gives up; the last failure is
- * returned. Defects and interruptions are not retried.
+ * Runs `attempt(n, budgetMs)` (n = 1, 2, ...) until it succeeds or the policy gives up; the last
+ * failure is returned. `budgetMs` is what is left of `maxElapsedMs` when the attempt starts: an
+ * attempt must not run longer (clamp its timeout to it), so the whole call stays within the
+ * budget. Defects and interruptions are not retried.
  *
  * @example
  * ```ts
+ * import { Effect } from "effect"
  * import { defaultRetryPolicy, withRetry } from "@ipos/auth-core"
- * const call = withRetry(defaultRetryPolicy, (n) => api.authenticateOnce(n))
+ * const call = withRetry(defaultRetryPolicy, (n, budgetMs) =>
+ *   api.authenticateOnce(n).pipe(Effect.timeout(Math.min(10_000, budgetMs)))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -139,13 +162,14 @@ export const retryDelay = (
  */
 export const withRetry = <A, E extends RetryableFailure, R>(
   policy: RetryPolicy,
-  attempt: (n: number) => Effect.Effect<A, E, R>,
+  attempt: (n: number, budgetMs: number) => Effect.Effect<A, E, R>,
   onRetry?: (error: E, n: number, delayMs: number) => Effect.Effect<void>
 ): Effect.Effect<A, E, R> =>
   Effect.gen(function* () {
     const start = yield* Clock.currentTimeMillis
     for (let n = 1; ; n++) {
-      const result = yield* Effect.result(attempt(n))
+      const budgetMs = Math.max(0, policy.maxElapsedMs - ((yield* Clock.currentTimeMillis) - start))
+      const result = yield* Effect.result(attempt(n, budgetMs))
       if (Result.isSuccess(result)) return result.success
       const error = result.failure
       const now = yield* Clock.currentTimeMillis

@@ -15,7 +15,10 @@
  *   never crashes anything, and is not cached: the next attempt (after a short backoff) really
  *   tries again. Meanwhile the scope is **degraded** (event, status field, metric).
  * - **`invalidate`** after a downstream 401: the next caller gets a new token; concurrent
- *   invalidations of the same token cause one acquisition.
+ *   invalidations of the same token cause one acquisition, and a late one for an older token is a
+ *   no-op. Without a token it drops whatever is current.
+ * - **Closing** the manager's scope makes later calls (and calls it interrupted) fail with
+ *   `ManagerClosed`.
  * - **Events** (a `Stream`) and **metrics**; no event, metric, log or span carries a secret or a
  *   whole token. Tokens are handed out as `Redacted`.
  *
@@ -34,6 +37,7 @@ import type { AuthFailure } from "./Failure.js"
 import {
   type Engine,
   engineOptions,
+  type Held,
   type ManagedToken,
   makeEngine,
   type TokenState,
@@ -140,7 +144,10 @@ export interface TokenManagerShape {
   readonly refresh: (request?: TokenRequest) => Effect.Effect<Redacted.Redacted<string>, AuthFailure>
   /**
    * Drops the held token (after a downstream 401). Pass the token that was refused: when it is no
-   * longer the held one (another caller already got a new one) nothing happens.
+   * longer the held one (another caller already got a new one) nothing happens, and a refresh of
+   * it in flight is not handed out (the waiting callers get a new authentication). Without a
+   * token, whatever is current is dropped — possibly a token another caller has just acquired,
+   * which costs an extra acquisition when several 401s race.
    */
   readonly invalidate: (
     request?: TokenRequest & { readonly token?: Redacted.Redacted<string> | string | undefined }
@@ -245,23 +252,21 @@ const fromEngine = (engine: Engine): TokenManagerShape => {
     request === undefined
       ? Effect.succeed(engine.defaultSlot)
       : Effect.fromResult(engine.slotFor(request.scope, request.credentials))
+  const tokenOf = (held: Held) => held.info.token
+  // `getToken()` of the default scope: one Effect, built once; a cache hit returns the held
+  // token's prebuilt `Effect.succeed` (no allocation).
+  const getDefault = Effect.suspend(() => {
+    const hit = engine.peek(engine.defaultSlot)
+    return hit !== undefined ? hit.succeed : Effect.map(engine.get(engine.defaultSlot), tokenOf)
+  })
   return {
     getToken: (request) =>
-      Effect.suspend(() => {
-        if (request === undefined) {
-          const hit = engine.peek(engine.defaultSlot)
-          if (hit !== undefined) return Effect.succeed(hit.info.token)
-          return Effect.map(engine.get(engine.defaultSlot), (held) => held.info.token)
-        }
-        return slot(request).pipe(
-          Effect.flatMap((s) => {
+      request === undefined
+        ? getDefault
+        : Effect.flatMap(slot(request), (s) => {
             const hit = engine.peek(s)
-            return hit !== undefined
-              ? Effect.succeed(hit.info.token)
-              : Effect.map(engine.get(s), (held) => held.info.token)
-          })
-        )
-      }),
+            return hit !== undefined ? hit.succeed : Effect.map(engine.get(s), tokenOf)
+          }),
     getManagedToken: (request) =>
       slot(request).pipe(
         Effect.flatMap(engine.get),

@@ -40,7 +40,10 @@ export interface TransportResponse {
 }
 
 /**
- * Sends one request. Rejects on network failure or abort (the rejection becomes `Unavailable`).
+ * Sends one request. Rejects on network failure or abort (the rejection becomes `Unavailable`), or
+ * with {@link ResponseBodyTooLarge} when the body exceeds {@link maxResponseBodyBytes} (it becomes
+ * a `MalformedResponse`). Must not follow redirects: a 3xx is returned as it is (the core refuses
+ * it as a `MalformedResponse`), so that keys and tokens never travel to another origin.
  *
  * @example
  * ```ts
@@ -55,3 +58,70 @@ export interface TransportResponse {
  * @category models
  */
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>
+
+/**
+ * The largest response body the core reads: 64 KiB. A token answer is well under 2 KiB; anything
+ * larger is not an answer of the auth API, and reading it without a bound would let a broken or
+ * hostile gateway exhaust memory.
+ *
+ * @example
+ * ```ts
+ * import { maxResponseBodyBytes } from "@ipos/auth-core"
+ * maxResponseBodyBytes // 65536
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const maxResponseBodyBytes = 64 * 1024
+
+/**
+ * The rejection of a {@link Transport} (or of the core's `fetch` path) when a response body is
+ * larger than {@link maxResponseBodyBytes}: the request was aborted, the body not read further.
+ * `AuthApi` turns it into a non-retryable `MalformedResponse` ("a body larger than 64 KiB").
+ *
+ * @example
+ * ```ts
+ * import { maxResponseBodyBytes, ResponseBodyTooLarge, type Transport } from "@ipos/auth-core"
+ * const guarded = (send: Transport): Transport => (request) =>
+ *   send(request).then((answer) =>
+ *     answer.body.length > maxResponseBodyBytes
+ *       ? Promise.reject(new ResponseBodyTooLarge(answer.status, maxResponseBodyBytes))
+ *       : answer
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseBodyTooLarge extends Error {
+  /** Tells this rejection apart from a network error (checked by tag, not `instanceof`). */
+  readonly _tag = "ResponseBodyTooLarge" as const
+  constructor(
+    /** The HTTP status of the answer whose body was too large. */
+    readonly status: number,
+    /** The limit that was exceeded, in bytes. */
+    readonly limitBytes: number
+  ) {
+    super(`response body larger than ${limitBytes} bytes`)
+    this.name = "ResponseBodyTooLarge"
+  }
+}
+
+/**
+ * Whether a rejection is a {@link ResponseBodyTooLarge} (from any copy of this module).
+ *
+ * @example
+ * ```ts
+ * import { isResponseBodyTooLarge } from "@ipos/auth-core"
+ * isResponseBodyTooLarge(new Error("reset")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isResponseBodyTooLarge = (u: unknown): u is ResponseBodyTooLarge =>
+  typeof u === "object" &&
+  u !== null &&
+  (u as { readonly _tag?: unknown })._tag === "ResponseBodyTooLarge" &&
+  typeof (u as { readonly status?: unknown }).status === "number"

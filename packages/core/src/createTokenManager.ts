@@ -5,7 +5,11 @@
  * It never throws: invalid options make every call reject with the `ValidationError` (and
  * `status()` report it). Failures reject with the typed error itself (`error._tag`, `error.kind`,
  * `error.code`, `error.message`). Background refreshes never produce an unhandled rejection.
- * Call `close()` when done: it stops background work (with `keepFresh`, timers too).
+ * Call `close()` when done: it stops background work (with `keepFresh`, timers too); calls made
+ * after it, and calls still waiting, reject with `ManagerClosed`.
+ *
+ * The cache-hit path of `getToken()` never enters the Effect runtime: it checks the held token's
+ * deadlines and returns the token's already-resolved promise.
  *
  * @since 0.1.0
  */
@@ -17,8 +21,9 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { type Fetch, makeAuthApi } from "./AuthApi.js"
 import { type AuthConfig, type AuthConfigInput, loadAuthConfig, makeAuthConfig } from "./Config.js"
-import { type AuthFailure, summarize } from "./Failure.js"
+import { summarize } from "./Failure.js"
 import { type Engine, engineOptions, type Held, makeEngine, type Slot, type TokenStatus } from "./internal/manager.js"
+import { ManagerClosed } from "./ManagerClosed.js"
 import type { RefreshPolicy } from "./RefreshWindow.js"
 import type { RetryPolicy } from "./Retry.js"
 import type { Environment, Scope as TokenScope } from "./Schemas.js"
@@ -114,7 +119,12 @@ export interface PromiseTokenManager {
   readonly getTokenInfo: (scope?: TokenScope) => Promise<TokenInfo>
   /** Refreshes now (or joins the acquisition in flight). */
   readonly refresh: (scope?: TokenScope) => Promise<string>
-  /** Drops the held token after a downstream 401; pass the refused token. */
+  /**
+   * Drops the held token after a downstream 401. Pass the token that was refused: when it is no
+   * longer the held one (another caller already got a new one) nothing happens, so concurrent
+   * 401s for one token cause one new acquisition. Without a token, whatever is current is dropped
+   * — possibly a token another caller has just acquired.
+   */
   readonly invalidate: (token?: string, scope?: TokenScope) => void
   /** A snapshot of one scope. */
   readonly status: (scope?: TokenScope) => TokenStatus
@@ -122,7 +132,7 @@ export interface PromiseTokenManager {
   readonly onEvent: (listener: (event: TokenEvent) => void) => () => void
   /** Events as an async iterable (each `for await` gets its own subscription). */
   readonly events: AsyncIterable<TokenEvent>
-  /** Stops background work; pending calls reject. Safe to call twice. */
+  /** Stops background work; pending and later calls reject with `ManagerClosed`. Safe to call twice. */
   readonly close: () => Promise<void>
 }
 
@@ -217,8 +227,9 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
  * import { createTokenManager } from "@ipos/auth-core"
  *
  * const tokens = createTokenManager({ fromEnv: process.env })        // IPOS_API_KEY, IPOS_SECRET_KEY, ...
- * const res = await fetch(transactUrl, { headers: { token: await tokens.getToken() } })
- * if (res.status === 401) tokens.invalidate()
+ * const token = await tokens.getToken()
+ * const res = await fetch(transactUrl, { headers: { token } })
+ * if (res.status === 401) tokens.invalidate(token)       // this token, not whatever is current
  * tokens.onEvent((event) => console.log(event._tag, event.scope))
  * await tokens.close()
  * ```
@@ -263,8 +274,7 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
   const engine = built.success
   const runPromise = Effect.runPromiseWith(engine.services)
   const runSync = Effect.runSyncWith(engine.services)
-  const closedError = () =>
-    new ValidationError({ field: "options", reason: "the token manager is closed" }) as AuthFailure
+  const closedError = () => new ManagerClosed()
 
   const slotOf = (s: TokenScope | undefined) =>
     s === undefined ? Result.succeed(engine.defaultSlot) : engine.slotFor(s)
@@ -277,6 +287,7 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
     if (Result.isFailure(slot)) return Promise.reject(slot.failure)
     const hit = engine.peek(slot.success)
     if (hit !== undefined) return Promise.resolve(hit)
+    if (engine.isClosed()) return Promise.reject(closedError())
     const pending = waiting.get(slot.success)
     if (pending !== undefined) return pending
     const shared = runPromise(engine.get(slot.success))
@@ -290,16 +301,16 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
 
   return {
     getToken: (s) => {
-      if (!closed && s === undefined) {
-        // The cache-hit path: no fiber, no allocation beyond the resolved promise.
+      if (s === undefined && !closed) {
+        // The cache-hit path: no fiber, no allocation — the held token's resolved promise.
         const hit = engine.peek(engine.defaultSlot)
-        if (hit !== undefined) return Promise.resolve(hit.value)
+        if (hit !== undefined) return hit.resolved
       }
       return held(s).then((h) => h.value)
     },
     getTokenInfo: (s) => held(s).then(toInfo),
     refresh: (s) => {
-      if (closed) return Promise.reject(closedError())
+      if (closed || engine.isClosed()) return Promise.reject(closedError())
       const slot = slotOf(s)
       if (Result.isFailure(slot)) return Promise.reject(slot.failure)
       return runPromise(engine.refresh(slot.success)).then((h) => h.value)

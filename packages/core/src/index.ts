@@ -21,6 +21,7 @@ export {
   type Fetch,
   type IssuedToken,
   makeAuthApi,
+  maxTokenLifetimeMs,
   type RefreshOptions
 } from "./AuthApi.js"
 export {
@@ -91,6 +92,7 @@ export {
   type JwtHeader
 } from "./Jwt.js"
 export { type JwtProblem, readJwt } from "./JwtReader.js"
+export { ManagerClosed } from "./ManagerClosed.js"
 export * as Metrics from "./Metrics.js"
 export {
   backgroundRetryDelay,
@@ -139,7 +141,14 @@ export {
   type TokenState,
   type TokenStatus
 } from "./TokenManager.js"
-export type { Transport, TransportRequest, TransportResponse } from "./Transport.js"
+export {
+  isResponseBodyTooLarge,
+  maxResponseBodyBytes,
+  ResponseBodyTooLarge,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse
+} from "./Transport.js"
 export {
   MalformedResponse,
   type Operation,

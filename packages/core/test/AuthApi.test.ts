@@ -1,14 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import { TestClock } from "effect/testing"
-import { type AuthApiOptions, makeAuthApi } from "../src/AuthApi.js"
+import { type AuthApiOptions, makeAuthApi, maxTokenLifetimeMs } from "../src/AuthApi.js"
 import { authErrorTags, type DocumentedAuthErrorCode } from "../src/AuthError.js"
 import { decodeJwt } from "../src/Jwt.js"
 import type { Scope } from "../src/Schemas.js"
 import { type Behaviour, FakeAuthServer, makeJwt } from "./support/FakeAuthServer.js"
 import { advance, EPOCH, fakeCredentials, serverClock, settle } from "./support/harness.js"
+import { redirectServers } from "./support/redirectServers.js"
 
 const setup = (options: { skewMs?: number; api?: Partial<AuthApiOptions>; dateHeader?: boolean } = {}) =>
   Effect.gen(function* () {
@@ -97,9 +99,56 @@ describe("AuthApi", () => {
       expect(issued.clockOffset.offsetMs).toBe(601_000)
       expect(issued.localExpiresAt).toBe(issued.expiresAt - 601_000)
       expect(yield* api.clockOffset).toEqual(issued.clockOffset)
-      const { api: noDate } = yield* setup({ skewMs: -90_000, dateHeader: false })
-      const fromIat = yield* noDate.authenticate({ scope: "PaymentTokenization" })
-      expect(fromIat.clockOffset).toEqual({ offsetMs: -89_000, source: "iat" })
+      const { api: ahead } = yield* setup({ skewMs: 90_000, dateHeader: false })
+      const fromIat = yield* ahead.authenticate({ scope: "PaymentTokenization" })
+      expect(fromIat.clockOffset).toEqual({ offsetMs: 91_000, source: "iat" })
+      // An iat alone that says the service is behind may be a stale token: not trusted.
+      const { api: behind } = yield* setup({ skewMs: -90_000, dateHeader: false })
+      const clamped = yield* behind.authenticate({ scope: "PaymentTokenization" })
+      expect(clamped.clockOffset).toEqual({ offsetMs: 0, source: "none" })
+      expect(clamped.localExpiresAt).toBe(clamped.expiresAt)
+    })
+  )
+
+  it.effect("does not move the expiry of a stale token (old iat, no Date header) past its exp", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup({ dateHeader: false })
+      // Minted 12 hours before it is sent, valid 24 h: 12 h left, not 24.
+      server.enqueue("authenticate", { kind: "token", lifetimeSeconds: 86_400, iatOffsetSeconds: -43_200 })
+      const issued = yield* api.authenticate({ scope: "PaymentTokenization" })
+      expect(issued.expiresAt).toBe(EPOCH + 43_200_000)
+      expect(issued.clockOffset).toEqual({ offsetMs: 0, source: "none" })
+      expect(issued.localExpiresAt).toBe(EPOCH + 43_200_000)
+    })
+  )
+
+  it.effect("caps the expiry used for caching at 24 h + 1 min after issue, whatever exp says", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup()
+      const iat = EPOCH / 1000
+      // exp written in milliseconds instead of seconds: 55 000 years from now.
+      const token = makeJwt({ scope: "paymentTokenize", iat, exp: EPOCH + 86_400_000 })
+      server.enqueue("authenticate", {
+        kind: "raw",
+        status: 200,
+        body: JSON.stringify({ responseCode: "00", responseMessage: "Success", createdDt: String(EPOCH), token })
+      })
+      const issued = yield* api.authenticate({ scope: "PaymentTokenization" })
+      expect(issued.expiresAt).toBe((EPOCH + 86_400_000) * 1000)
+      expect(issued.clockOffset).toEqual({ offsetMs: 1000, source: "date" })
+      expect(maxTokenLifetimeMs).toBe(86_460_000)
+      // iat on the local clock (EPOCH − 1 s, the offset being an upper bound) + 24 h + 1 min.
+      expect(issued.localExpiresAt).toBe(EPOCH - 1000 + 86_460_000)
+      // Without a readable iat: the request's start + 24 h + 1 min.
+      const noIat = makeJwt({ scope: "paymentTokenize", exp: 4_102_444_800 })
+      server.enqueue("authenticate", {
+        kind: "raw",
+        status: 200,
+        body: JSON.stringify({ responseCode: "00", responseMessage: "Success", createdDt: String(EPOCH), token: noIat })
+      })
+      const second = yield* api.authenticate({ scope: "PaymentTokenization" })
+      expect(second.expiresAt).toBe(4_102_444_800_000)
+      expect(second.localExpiresAt).toBe(EPOCH + 86_460_000)
     })
   )
 
@@ -259,13 +308,54 @@ describe("AuthApi", () => {
       })
       void api
       server.otherwise("authenticate", { kind: "hang" })
-      const fiber = yield* Effect.forkChild(Effect.flip(slow.authenticate({ scope: "PaymentTokenization" })))
-      yield* advance(40_000, 1000)
-      const error = yield* Fiber.join(fiber)
-      expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 10_000, kind: "unavailable", retryable: true })
-      // 0–10 s, 10.25–20.25 s, 20.75–30.75 s; a fourth would start after the 30 s budget.
+      const fiber = yield* Effect.forkChild(
+        Effect.flip(slow.authenticate({ scope: "PaymentTokenization" })).pipe(
+          Effect.flatMap((error) => Effect.map(Clock.currentTimeMillis, (at) => ({ error, elapsed: at - EPOCH })))
+        )
+      )
+      yield* advance(40_000, 250)
+      const { error, elapsed } = yield* Fiber.join(fiber)
+      // 0–10 s, 10.25–20.25 s, then 20.75–30 s: the last attempt gets only what is left of the
+      // 30 s budget, so the call ends at 30 s exactly, not at 30.75 s.
+      expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 9_250, kind: "unavailable", retryable: true })
       expect(server.requests.map((r) => r.at - EPOCH)).toEqual([0, 10_250, 20_750])
+      expect(elapsed).toBe(30_000)
       expect(signals.map((s) => s.aborted)).toEqual([true, true, true])
+    })
+  )
+
+  it.effect("does not start an attempt with less than minAttemptMs (1 s) of the budget left", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup({ api: { retry: { jitter: 0 }, timeoutMs: 14_600 } })
+      server.otherwise("authenticate", { kind: "hang" })
+      const fiber = yield* Effect.forkChild(
+        Effect.flip(api.authenticate({ scope: "PaymentTokenization" })).pipe(
+          Effect.flatMap((error) => Effect.map(Clock.currentTimeMillis, (at) => ({ error, elapsed: at - EPOCH })))
+        )
+      )
+      yield* advance(40_000, 50)
+      const { error, elapsed } = yield* Fiber.join(fiber)
+      // 0–14.6 s, 14.85–29.45 s; a third attempt would start at 29.95 s with 50 ms left: none.
+      expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 14_600 })
+      expect(server.requests.map((r) => r.at - EPOCH)).toEqual([0, 14_850])
+      expect(elapsed).toBe(29_450)
+    })
+  )
+
+  it.effect("clamps even the first attempt's timeout to a budget shorter than timeoutMs", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup({ api: { retry: { maxElapsedMs: 4000, jitter: 0 } } })
+      server.otherwise("authenticate", { kind: "hang" })
+      const fiber = yield* Effect.forkChild(
+        Effect.flip(api.authenticate({ scope: "PaymentTokenization" })).pipe(
+          Effect.flatMap((error) => Effect.map(Clock.currentTimeMillis, (at) => ({ error, elapsed: at - EPOCH })))
+        )
+      )
+      yield* advance(10_000, 50)
+      const { error, elapsed } = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 4000 })
+      expect(server.requests.map((r) => r.at - EPOCH)).toEqual([0])
+      expect(elapsed).toBe(4000)
     })
   )
 
@@ -342,4 +432,54 @@ describe("AuthApi", () => {
       expect(server.count()).toBe(1)
     })
   )
+})
+
+describe("AuthApi over the default fetch (openapi-fetch + globalThis.fetch)", () => {
+  const redirectCases: ReadonlyArray<readonly [string, number, "authenticate" | "refresh"]> = [
+    ["a 307 on authenticate", 307, "authenticate"],
+    ["a 308 on refresh", 308, "refresh"],
+    ["a 302 on authenticate", 302, "authenticate"]
+  ]
+  it.each(redirectCases)(
+    "does not follow %s to another origin: nothing reaches it, MalformedResponse",
+    async (_, status, operation) => {
+      const servers = await redirectServers(status)
+      try {
+        const api = await Effect.runPromise(makeAuthApi({ credentials: fakeCredentials, baseUrl: servers.first }))
+        const call =
+          operation === "authenticate"
+            ? api.authenticate({ scope: "PaymentTokenization" })
+            : api.refresh(makeJwt({ scope: "paymentTokenize", iat: 1, exp: 2 }))
+        const error = await Effect.runPromise(Effect.flip(call))
+        expect(error).toMatchObject({
+          _tag: "MalformedResponse",
+          operation,
+          status,
+          reason: `a redirect (HTTP ${status}), not followed`,
+          kind: "malformed",
+          retryable: false
+        })
+        expect(servers.firstSeen).toHaveLength(1)
+        expect(servers.secondSeen).toEqual([])
+      } finally {
+        await servers.close()
+      }
+    }
+  )
+
+  it("caps the body at 64 KiB: a larger answer is a MalformedResponse, not retried", async () => {
+    const server = new FakeAuthServer()
+    server.otherwise("authenticate", { kind: "raw", status: 200, body: `{"pad":"${"x".repeat(70_000)}"}` })
+    const api = await Effect.runPromise(
+      makeAuthApi({ credentials: fakeCredentials, baseUrl: "http://auth.test.invalid", fetch: server.fetch })
+    )
+    const error = await Effect.runPromise(Effect.flip(api.authenticate({ scope: "PaymentTokenization" })))
+    expect(error).toMatchObject({
+      _tag: "MalformedResponse",
+      status: 200,
+      reason: "a body larger than 64 KiB",
+      excerpt: ""
+    })
+    expect(server.count()).toBe(1)
+  })
 })

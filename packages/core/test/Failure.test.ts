@@ -8,6 +8,7 @@ import {
   isAuthFailure,
   summarize
 } from "../src/Failure.js"
+import { ManagerClosed } from "../src/ManagerClosed.js"
 import { MalformedResponse, RateLimited, Timeout, Unavailable } from "../src/TransportError.js"
 import { ValidationError } from "../src/ValidationError.js"
 
@@ -19,6 +20,7 @@ const cases: ReadonlyArray<readonly [string, AuthFailure, FailureKind, 2 | 3 | 4
   ["5xx", new Unavailable({ operation: "refresh", status: 503, reason: "HTTP 503" }), "unavailable", 4, true],
   ["reset", new Unavailable({ operation: "refresh", reason: "ECONNRESET" }), "unavailable", 4, true],
   ["429", new RateLimited({ operation: "authenticate", retryAfterMs: 1000 }), "unavailable", 4, true],
+  ["a closed manager", new ManagerClosed(), "unavailable", 4, false],
   [
     "malformed",
     new MalformedResponse({ operation: "authenticate", status: 200, reason: "empty body", excerpt: "" }),

@@ -44,6 +44,32 @@ describe("Retry", () => {
     expect(retryDelay(noJitter, 2, { retryable: true }, 29_900, 0.5)).toBeUndefined()
   })
 
+  it("does not retry with less than minAttemptMs (default 1 s) of the budget left", () => {
+    expect(retryDelay(noJitter, 1, { retryable: true }, 28_750, 0.5)).toBe(250)
+    expect(retryDelay(noJitter, 1, { retryable: true }, 28_751, 0.5)).toBeUndefined()
+    expect(retryDelay({ ...noJitter, minAttemptMs: 0 }, 1, { retryable: true }, 29_750, 0.5)).toBe(250)
+    expect(retryDelay({ ...noJitter, minAttemptMs: 0 }, 1, { retryable: true }, 29_751, 0.5)).toBeUndefined()
+    expect(retryDelay(noJitter, 1, { retryable: true, retryAfterMs: 29_000 }, 0, 0.5)).toBe(29_000)
+    expect(retryDelay(noJitter, 1, { retryable: true, retryAfterMs: 29_001 }, 0, 0.5)).toBeUndefined()
+  })
+
+  it.effect("tells each attempt how much of the budget is left", () =>
+    Effect.gen(function* () {
+      const budgets: Array<number> = []
+      const fiber = yield* withRetry(noJitter, (n, budgetMs) =>
+        Effect.gen(function* () {
+          budgets.push(budgetMs)
+          yield* Effect.sleep(n === 1 ? 4000 : 0)
+          return n < 3 ? yield* Effect.fail(unavailable) : n
+        })
+      ).pipe(Effect.exit, Effect.forkChild)
+      yield* TestClock.adjust("1 minute")
+      expect(yield* Fiber.join(fiber)).toEqual(Exit.succeed(3))
+      // Attempts at 0, 4250 (after 4 s + 250 ms) and 4750.
+      expect(budgets).toEqual([30_000, 25_750, 25_250])
+    })
+  )
+
   it.effect("retries retryable failures at 0, 250, 750 ms", () =>
     Effect.gen(function* () {
       const { times, exit } = yield* attemptTimes(noJitter, [unavailable, unavailable])

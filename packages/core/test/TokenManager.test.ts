@@ -11,10 +11,11 @@ import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import { AuthApi } from "../src/AuthApi.js"
 import { makeCredentials } from "../src/Credentials.js"
+import { ManagerClosed } from "../src/ManagerClosed.js"
 import * as Metrics from "../src/Metrics.js"
 import type { TokenEvent } from "../src/TokenEvents.js"
 import { TokenManager, type TokenManagerShape } from "../src/TokenManager.js"
-import { FakeAuthServer, gate } from "./support/FakeAuthServer.js"
+import { FakeAuthServer, gate, makeJwt } from "./support/FakeAuthServer.js"
 import { advance, EPOCH, fakeCredentials, harness, settle } from "./support/harness.js"
 
 // A 1-hour token with the default policy and no jitter: the Date header makes the learned offset
@@ -77,6 +78,58 @@ describe("TokenManager", () => {
       expect(info.via).toBe("authenticate")
       const status = yield* manager.status()
       expect(status).toMatchObject({ state: "valid", degraded: false, consecutiveFailures: 0, secondsToExpiry: 3599 })
+    })
+  )
+
+  it.effect("does not cache a token with an absurd exp (milliseconds) beyond 24 h + 1 min after issue", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const absurd = makeJwt({ scope: "paymentTokenize", iat: EPOCH / 1000, exp: EPOCH + 86_400_000 })
+      server.enqueue("authenticate", {
+        kind: "raw",
+        status: 200,
+        body: JSON.stringify({
+          responseCode: "00",
+          responseMessage: "Success",
+          createdDt: String(EPOCH),
+          token: absurd
+        })
+      })
+      const info = yield* manager.getManagedToken()
+      expect(Redacted.value(info.token)).toBe(absurd)
+      expect(info.expiresAt).toBe((EPOCH + 86_400_000) * 1000)
+      // iat on the local clock is EPOCH − 1 s (offset +1 s): + 24 h + 1 min; margin 30 s, window 15 min.
+      expect(info.localExpiresAt - EPOCH).toBe(86_459_000)
+      expect(info.lifetimeMs).toBe(86_460_000)
+      expect(info.usableUntil - EPOCH).toBe(86_429_000)
+      expect(info.refreshAt - EPOCH).toBe(85_529_000)
+      yield* TestClock.adjust(86_429_000)
+      const next = yield* manager.getToken()
+      expect(Redacted.value(next)).not.toBe(absurd)
+      expect(server.count("authenticate")).toBe(2)
+    })
+  )
+
+  it.effect("does not refresh in a loop when tokens arrive already inside their refresh window", () =>
+    Effect.gen(function* () {
+      // 5 s tokens minted 3 s before they are sent (a stale iat): 2 s left, less than the lead
+      // (margin 0.5 s + window 2.5 s), so each one is due for a refresh the moment it arrives.
+      const { server, manager } = yield* harness({ lifetimeSeconds: 5, manager: { keepFresh: true } })
+      server.otherwise("authenticate", { kind: "token", iatOffsetSeconds: -3 })
+      server.otherwise("refresh", { kind: "token", iatOffsetSeconds: -3 })
+      yield* manager.getToken()
+      yield* settle
+      yield* manager.getToken()
+      yield* settle
+      // No time has passed: the first token and the one re-acquisition allowed at once (an
+      // authentication, the token being near expiry), whatever keepFresh and the callers do.
+      expect(server.requests.map((r) => `${r.endpoint}@${r.at - EPOCH}`)).toEqual(["authenticate@0", "authenticate@0"])
+      // Then one new token per backoff step: a quarter of the 0.5 s each token has left, 125 ms
+      // (+1 ms as the timer rounds up); near expiry the manager authenticates rather than refresh.
+      yield* advance(1000, 125)
+      expect(server.requests.map((r) => `${r.endpoint}@${r.at - EPOCH}`).slice(2)).toEqual(
+        [125, 251, 376, 501, 627, 752, 877].map((at) => `authenticate@${at}`)
+      )
     })
   )
 
@@ -255,6 +308,43 @@ describe("TokenManager", () => {
       yield* manager.getToken()
       expect(server.count()).toBe(2)
       expect(recorder.tags()).toEqual(["Minted", "Invalidated", "Minted"])
+    })
+  )
+
+  it.effect("two concurrent 401s for a token being refreshed: exactly one new acquisition, an authentication", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const recorder = collect(manager)
+      yield* recorder.start
+      const refused = yield* manager.getToken()
+      yield* TestClock.adjust(REFRESH_AT)
+      const slow = gate()
+      server.enqueue("refresh", { kind: "wait", until: slow.until, next: { kind: "token" } })
+      // Inside the window: the current token at once, and one background refresh of it.
+      expect(Redacted.value(yield* manager.getToken())).toBe(Redacted.value(refused))
+      yield* settle
+      expect(server.count("refresh")).toBe(1)
+      // Two downstream 401s for that token race; the refresh answers after both invalidations.
+      const callers = yield* Effect.forkChild(
+        concurrently(2, manager.invalidate({ token: refused }).pipe(Effect.andThen(manager.getToken())))
+      )
+      yield* settle
+      slow.open()
+      yield* settle
+      const after = yield* Fiber.join(callers)
+      expect(new Set(after).size).toBe(1)
+      expect(after[0]).not.toBe(Redacted.value(refused))
+      // Not the refreshed descendant of the refused token: a new authentication, and only one.
+      expect(server.issued.map((i) => i.token).indexOf(after[0] ?? "")).toBe(2)
+      expect(server.count("authenticate")).toBe(2)
+      expect(server.count("refresh")).toBe(1)
+      expect(recorder.tags()).toEqual(["Minted", "Invalidated", "Minted"])
+      // Late 401s for the refused token change nothing; invalidate() without a token drops the current one.
+      yield* manager.invalidate({ token: refused })
+      expect(Redacted.value(yield* manager.getToken())).toBe(after[0])
+      yield* manager.invalidate()
+      expect(Redacted.value(yield* manager.getToken())).not.toBe(after[0])
+      expect(server.count("authenticate")).toBe(3)
     })
   )
 
@@ -477,13 +567,33 @@ describe("TokenManager", () => {
     })
   )
 
-  it.effect("does not leave callers waiting forever once its scope is closed", () =>
+  it.effect("fails with ManagerClosed once its scope is closed: waiting callers and later ones", () =>
     Effect.gen(function* () {
       const scope = yield* Scope.make()
-      const { manager } = yield* harness().pipe(Scope.provide(scope))
+      const { server, manager } = yield* harness().pipe(Scope.provide(scope))
+      server.enqueue("authenticate", { kind: "hang" })
+      const waiting = yield* Effect.forkChild(Effect.flip(manager.getToken()))
+      yield* settle
+      expect(server.count()).toBe(1)
       yield* Scope.close(scope, Exit.void)
-      const exit = yield* Effect.exit(manager.getToken())
-      expect(Exit.isFailure(exit)).toBe(true)
+      const interrupted = yield* Fiber.join(waiting)
+      expect(interrupted).toBeInstanceOf(ManagerClosed)
+      expect(interrupted).toMatchObject({ _tag: "ManagerClosed", kind: "unavailable", retryable: false })
+      for (const call of [manager.getToken(), manager.getToken({ scope: "Recurring" }), manager.refresh()]) {
+        expect(yield* Effect.flip(call)).toBeInstanceOf(ManagerClosed)
+      }
+      expect(server.count()).toBe(1)
+    })
+  )
+
+  it.effect("does not hand out its cached token once closed", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const { server, manager } = yield* harness().pipe(Scope.provide(scope))
+      yield* manager.getToken()
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* Effect.flip(manager.getToken())).toBeInstanceOf(ManagerClosed)
+      expect(server.count()).toBe(1)
     })
   )
 })

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { InvalidCredentials } from "../src/AuthError.js"
 import { createTokenManager } from "../src/createTokenManager.js"
+import { exitCodeOf, failureKind } from "../src/Failure.js"
+import { ManagerClosed } from "../src/ManagerClosed.js"
 import type { TokenEvent } from "../src/TokenEvents.js"
 import { ValidationError } from "../src/ValidationError.js"
-import { FakeAuthServer } from "./support/FakeAuthServer.js"
+import { FakeAuthServer, gate } from "./support/FakeAuthServer.js"
+import { redirectServers } from "./support/redirectServers.js"
 
 const keys = { apiKey: "facade-fake-api-key", secretKey: "facade-fake-secret" } as const
 const baseUrl = "http://auth.test.invalid"
@@ -43,6 +46,25 @@ describe("createTokenManager (Promise facade)", () => {
     })
     expect(info.expiresAt).toBeGreaterThan(Date.now())
     await tokens.close()
+  })
+
+  it("does not follow a redirect over the default fetch: MalformedResponse, nothing sent to the other origin", async () => {
+    const servers = await redirectServers(307)
+    const tokens = createTokenManager({ ...keys, baseUrl: servers.first })
+    try {
+      const error = await tokens.getToken().catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        _tag: "MalformedResponse",
+        status: 307,
+        reason: "a redirect (HTTP 307), not followed",
+        kind: "malformed"
+      })
+      expect(servers.firstSeen).toHaveLength(1)
+      expect(servers.secondSeen).toEqual([])
+    } finally {
+      await tokens.close()
+      await servers.close()
+    }
   })
 
   it("holds several scopes", async () => {
@@ -129,6 +151,42 @@ describe("createTokenManager (Promise facade)", () => {
     await tokens.close()
   })
 
+  it("two concurrent 401s for the token being refreshed: one new authentication, not its refreshed descendant", async () => {
+    const server = new FakeAuthServer()
+    // A window as long as the token: the second call starts a background refresh.
+    const tokens = createTokenManager({
+      ...keys,
+      baseUrl,
+      fetch: server.fetch,
+      refreshPolicy: { windowRatio: 1, maxWindowMs: Number.POSITIVE_INFINITY, jitter: 0 }
+    })
+    const refused = await tokens.getToken()
+    const slow = gate()
+    server.enqueue("refresh", { kind: "wait", until: slow.until, next: { kind: "token" } })
+    expect(await tokens.getToken()).toBe(refused)
+    await until(() => server.count("refresh") === 1)
+    const after = Promise.all(
+      [1, 2].map(() => {
+        tokens.invalidate(refused)
+        return tokens.getToken()
+      })
+    )
+    slow.open()
+    const [a, b] = await after
+    expect(a).toBe(b)
+    expect(a).not.toBe(refused)
+    expect(server.count("authenticate")).toBe(2)
+    expect(server.count("refresh")).toBe(1)
+    expect(server.issued.at(-1)?.token).toBe(a)
+    // A late 401 for the refused token is a no-op; without a token, whatever is current goes.
+    tokens.invalidate(refused)
+    expect(await tokens.getToken()).toBe(a)
+    tokens.invalidate()
+    expect(await tokens.getToken()).not.toBe(a)
+    expect(server.count("authenticate")).toBe(3)
+    await tokens.close()
+  })
+
   it("refresh() goes through /v1/refresh-token", async () => {
     const server = new FakeAuthServer()
     const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
@@ -190,18 +248,33 @@ describe("createTokenManager (Promise facade)", () => {
     await tokens.close()
   })
 
-  it("stops on close(): later calls reject, close is idempotent", async () => {
+  it("stops on close(): pending and later calls reject with ManagerClosed (exit code 4), close is idempotent", async () => {
     const server = new FakeAuthServer().enqueue("authenticate", { kind: "hang" })
     const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
-    const pending = tokens.getToken().then(
-      () => "resolved",
-      () => "rejected"
-    )
+    const pending = tokens.getToken().catch((e: unknown) => e)
     await new Promise((resolve) => setImmediate(resolve))
     await tokens.close()
-    expect(await pending).toBe("rejected")
-    await expect(tokens.getToken()).rejects.toMatchObject({ _tag: "ValidationError" })
+    const interrupted = await pending
+    expect(interrupted).toBeInstanceOf(ManagerClosed)
+    const later = await tokens.getToken().catch((e: unknown) => e)
+    expect(later).toBeInstanceOf(ManagerClosed)
+    expect(later).toMatchObject({ _tag: "ManagerClosed", kind: "unavailable", retryable: false })
+    if (!(later instanceof ManagerClosed)) throw new Error("not ManagerClosed")
+    expect(failureKind(later)).toBe("unavailable")
+    expect(exitCodeOf(later)).toBe(4)
+    await expect(tokens.getTokenInfo()).rejects.toBeInstanceOf(ManagerClosed)
+    await expect(tokens.refresh()).rejects.toBeInstanceOf(ManagerClosed)
+    await expect(tokens.getToken("Recurring")).rejects.toBeInstanceOf(ManagerClosed)
     await tokens.close()
     expect(unhandled).toEqual([])
+  })
+
+  it("a closed manager holding a valid token no longer hands it out", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    await tokens.getToken()
+    await tokens.close()
+    await expect(tokens.getToken()).rejects.toBeInstanceOf(ManagerClosed)
+    expect(server.count()).toBe(1)
   })
 })

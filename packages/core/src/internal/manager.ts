@@ -12,6 +12,14 @@
  * The monotonic one protects against the wall clock being set back; the wall-clock one against a
  * suspended machine whose monotonic clock stood still.
  *
+ * Invalidation targets a token: `invalidate(slot, token)` drops the held token only when it is the
+ * refused one (a late 401 for an older token is a no-op), and an acquisition in flight that is
+ * refreshing the refused token authenticates instead of handing out its refreshed descendant.
+ * Without a token, whatever is current is dropped.
+ *
+ * Closing (the end of the engine's scope) makes every later call, and every call waiting on an
+ * acquisition that closing interrupted, fail with `ManagerClosed`.
+ *
  * @internal
  */
 import * as Clock from "effect/Clock"
@@ -32,6 +40,7 @@ import type { AuthApiShape, IssuedToken } from "../AuthApi.js"
 import { isAuthRejection } from "../AuthError.js"
 import { type Credentials, credentialsId } from "../Credentials.js"
 import { type AuthFailure, type FailureSummary, summarize } from "../Failure.js"
+import { ManagerClosed } from "../ManagerClosed.js"
 import * as Metrics from "../Metrics.js"
 import { backgroundRetryDelay, defaultRefreshPolicy, planRefresh, type RefreshPolicy } from "../RefreshWindow.js"
 import type { Scope } from "../Schemas.js"
@@ -88,6 +97,10 @@ export interface EngineOptions {
 
 export interface Held {
   readonly value: string
+  /** `value` as an already-resolved promise: the Promise facade's cache hit allocates nothing. */
+  readonly resolved: Promise<string>
+  /** `info.token` as an Effect: the Effect API's cache hit allocates nothing. */
+  readonly succeed: Effect.Effect<Redacted.Redacted<string>>
   readonly info: ManagedToken
   readonly expiresAtWall: number
   readonly expiresAtMono: number
@@ -109,19 +122,33 @@ export interface Slot {
   nextAttemptMono: number
   degraded: boolean
   timer: Fiber.Fiber<void> | undefined
+  /** The last token invalidated (refused downstream): never refreshed into the next one. */
+  refused: string | undefined
+  /** Consecutive acquisitions whose token arrived already due for a refresh. */
+  dueOnArrival: number
 }
 
 export interface Engine {
   readonly defaultSlot: Slot
   readonly services: Context.Context<never>
   readonly slotFor: (scope?: Scope, credentials?: Credentials) => Result.Result<Slot, ValidationError>
-  /** Synchronous cache hit (may start a background refresh); `undefined` when the slow path is needed. */
+  /**
+   * Synchronous cache hit (may start a background refresh); `undefined` when the slow path is
+   * needed (or the engine is closed).
+   */
   readonly peek: (slot: Slot) => Held | undefined
   /** A usable token: the held one, or the result of the single in-flight acquisition. */
   readonly get: (slot: Slot) => Effect.Effect<Held, AuthFailure>
   /** Starts (or joins) an acquisition now, even if the held token is fresh. */
   readonly refresh: (slot: Slot) => Effect.Effect<Held, AuthFailure>
-  readonly invalidate: (slot: Slot, token?: string) => void
+  /**
+   * Drops the held token after a downstream refusal. With `token`: only when it is the held one
+   * (a stale token is a no-op), and an in-flight refresh of it does not count. Without: whatever is
+   * held. Returns whether a token was dropped.
+   */
+  readonly invalidate: (slot: Slot, token?: string) => boolean
+  /** Whether the engine's scope was closed. */
+  readonly isClosed: () => boolean
   readonly status: (slot: Slot) => TokenStatus
   readonly slots: () => ReadonlyArray<Slot>
   readonly subscribe: (listener: (event: TokenEvent) => void) => () => void
@@ -145,6 +172,14 @@ export const makeEngine = (
     const run = yield* FiberSet.runtime(fibers)<never>()
     const pubsub = yield* PubSub.sliding<TokenEvent>(1024)
     yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
+    // Finalizers run last-in first-out: `closed` is set before the fibers are interrupted, so the
+    // acquisitions interrupted by closing settle with `ManagerClosed`.
+    let closed = false
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closed = true
+      })
+    )
     const listeners = new Set<(event: TokenEvent) => void>()
     const policy = options.refreshPolicy
     const defaultCredentials = options.credentials ?? api.credentials
@@ -179,7 +214,9 @@ export const makeEngine = (
       lastError: undefined,
       nextAttemptMono: Number.NEGATIVE_INFINITY,
       degraded: false,
-      timer: undefined
+      timer: undefined,
+      refused: undefined,
+      dueOnArrival: 0
     })
 
     const defaultSlots = new Map<Scope, Slot>()
@@ -222,13 +259,19 @@ export const makeEngine = (
       const remaining = issued.localExpiresAt - issued.requestedAt
       const expiresAtWall = issued.localExpiresAt
       const expiresAtMono = issued.requestedAtMonotonic + remaining
+      // Both local times are capped (see `maxTokenLifetimeMs`): an absurd exp gives no absurd lifetime.
       const lifetimeMs = Math.max(
         0,
-        issued.issuedAt === undefined ? remaining : Math.max(remaining, issued.expiresAt - issued.issuedAt)
+        issued.localIssuedAt === undefined
+          ? remaining
+          : Math.max(remaining, issued.localExpiresAt - issued.localIssuedAt)
       )
       const plan = planRefresh(lifetimeMs, policy, random.nextDoubleUnsafe())
+      const value = Redacted.value(issued.token)
       const held: Held = {
-        value: Redacted.value(issued.token),
+        value,
+        resolved: Promise.resolve(value),
+        succeed: Effect.succeed(issued.token),
         info: {
           token: issued.token,
           scope: slot.scope,
@@ -307,6 +350,14 @@ export const makeEngine = (
             })
             via = "authenticate"
             result = yield* Effect.result(authenticate)
+          } else if (slot.refused === current.value) {
+            // The token being refreshed was refused downstream meanwhile (`invalidate`): its
+            // refreshed descendant is not handed out; the callers get a new authentication.
+            yield* Effect.logDebug("iPOSpays token invalidated during its refresh; authenticating instead", {
+              scope: slot.scope
+            })
+            via = "authenticate"
+            result = yield* Effect.result(authenticate)
           }
         } else {
           result = yield* Effect.result(authenticate)
@@ -343,7 +394,21 @@ export const makeEngine = (
           slot.failures = 0
           slot.degraded = false
           slot.lastError = undefined
-          slot.nextAttemptMono = Number.NEGATIVE_INFINITY
+          if (due(held, wall, mono)) {
+            // Already due for a refresh on arrival (most of its lifetime spent, e.g. a stale iat,
+            // or a window as long as the token). One refresh may follow at once; when that one
+            // arrives due too, refreshing again at once would loop: back off as after a failure
+            // (1 s, 2 s, … at most a quarter of the time left).
+            slot.dueOnArrival += 1
+            const remaining = Math.min(held.usableUntilWall - wall, held.usableUntilMono - mono)
+            slot.nextAttemptMono =
+              slot.dueOnArrival < 2
+                ? Number.NEGATIVE_INFINITY
+                : mono + backgroundRetryDelay(slot.dueOnArrival - 1, remaining)
+          } else {
+            slot.dueOnArrival = 0
+            slot.nextAttemptMono = Number.NEGATIVE_INFINITY
+          }
           emit({
             ...base,
             _tag: held.info.via === "refresh" ? "Refreshed" : "Minted",
@@ -391,7 +456,10 @@ export const makeEngine = (
             }
           }
         }
-        Deferred.doneUnsafe(deferred, exit)
+        Deferred.doneUnsafe(
+          deferred,
+          closed && Exit.isFailure(exit) && Exit.hasInterrupts(exit) ? Exit.fail(new ManagerClosed()) : exit
+        )
         effects.push(gauges(slot))
         if (options.keepFresh) schedule(slot)
         return Effect.all(effects, { discard: true })
@@ -405,7 +473,7 @@ export const makeEngine = (
       if (fiber.pollUnsafe() !== undefined && !Deferred.isDoneUnsafe(deferred)) {
         // The manager is closed: nothing will run, so nobody may wait.
         if (slot.inflight === deferred) slot.inflight = undefined
-        Deferred.doneUnsafe(deferred, Exit.interrupt())
+        Deferred.doneUnsafe(deferred, Exit.fail(new ManagerClosed()))
       }
       return deferred
     }
@@ -426,7 +494,7 @@ export const makeEngine = (
 
     const peek = (slot: Slot): Held | undefined => {
       const h = slot.held
-      if (h === undefined) return undefined
+      if (h === undefined || closed) return undefined
       const wall = wallNow()
       if (wall >= h.usableUntilWall) return undefined
       const mono = monoNow()
@@ -446,6 +514,7 @@ export const makeEngine = (
       Effect.suspend(() => {
         const hit = peek(slot)
         if (hit !== undefined) return Effect.succeed(hit)
+        if (closed) return Effect.fail(new ManagerClosed())
         const h = slot.held
         if (h !== undefined) expire(slot, h)
         const deferred = slot.inflight ?? start(slot)
@@ -464,13 +533,15 @@ export const makeEngine = (
       })
 
     const refresh = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
-      Effect.suspend(() => Deferred.await(slot.inflight ?? start(slot)))
+      Effect.suspend(() => (closed ? Effect.fail(new ManagerClosed()) : Deferred.await(slot.inflight ?? start(slot))))
 
-    const invalidate = (slot: Slot, token?: string): void => {
+    const invalidate = (slot: Slot, token?: string): boolean => {
       const h = slot.held
-      if (h === undefined) return
-      if (token !== undefined && token !== h.value) return
+      if (h === undefined) return false
+      // A refusal of another token (an older one, already replaced) says nothing about this one.
+      if (token !== undefined && token !== h.value) return false
       slot.held = undefined
+      slot.refused = h.value
       slot.degraded = false
       emit({
         scope: slot.scope,
@@ -479,6 +550,7 @@ export const makeEngine = (
         _tag: "Invalidated",
         fingerprint: h.info.fingerprint
       })
+      return true
     }
 
     /** keepFresh: wake up when the next thing is due for this slot. */
@@ -565,6 +637,7 @@ export const makeEngine = (
       get: (slot) => get(slot),
       refresh,
       invalidate,
+      isClosed: () => closed,
       status,
       slots: () => [...defaultSlots.values(), ...otherSlots.values()],
       subscribe,

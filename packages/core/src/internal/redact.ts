@@ -9,7 +9,9 @@
 /** What replaces a known secret. */
 export const REDACTED = "<redacted>"
 
-const JWT_LIKE = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g
+// Anchored at the start of a run of token characters (start of text or a non-token character,
+// kept by `$1`): a long run without dots is scanned once, not once per position (quadratic).
+const JWT_LIKE = /(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g
 // biome-ignore lint/suspicious/noControlCharactersInRegex: collapsing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]+/g
 
@@ -45,7 +47,7 @@ export const scrub = (text: string, secrets: ReadonlyArray<string>, max: number)
     if (secret.length === 0) continue
     for (const form of variants(secret)) out = out.split(form).join(REDACTED)
   }
-  out = out.replace(JWT_LIKE, "<jwt>").replace(CONTROL, " ").replace(/\s+/g, " ").trim()
+  out = out.replace(JWT_LIKE, "$1<jwt>").replace(CONTROL, " ").replace(/\s+/g, " ").trim()
   return out.length > max ? `${out.slice(0, Math.max(0, max - 1))}…` : out
 }
 

@@ -9,6 +9,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { type AuthRejection, makeRejection } from "../AuthError.js"
 import { AuthErrorBody, TokenResponse } from "../Schemas.js"
+import { isResponseBodyTooLarge, maxResponseBodyBytes, ResponseBodyTooLarge } from "../Transport.js"
 import { MalformedResponse, type Operation, RateLimited, Unavailable } from "../TransportError.js"
 import { scrub } from "./redact.js"
 
@@ -105,6 +106,18 @@ export const classify = (
   now: number
 ): Result.Result<TokenResponse, AuthRejection | RateLimited | Unavailable | MalformedResponse> => {
   const { body, status } = answer
+  // A redirect is never followed (keys and tokens must not travel to another origin) and never
+  // trusted, whatever its body says. Status 0 is a browser's opaque answer to `redirect: "manual"`.
+  if (status === 0 || (status >= 300 && status < 400)) {
+    return Result.fail(
+      new MalformedResponse({
+        operation,
+        status,
+        reason: status === 0 ? "a redirect, not followed" : `a redirect (HTTP ${status}), not followed`,
+        excerpt: excerptOf(body, secrets)
+      })
+    )
+  }
   if (body.kind === "json") {
     if (isAuthErrorBody(body.value)) {
       return Result.fail(
@@ -126,6 +139,20 @@ export const classify = (
   return Result.fail(new MalformedResponse({ operation, status, reason, excerpt: excerptOf(body, secrets) }))
 }
 
+/**
+ * The failure of a send that produced no answer: a body over the limit is a `MalformedResponse`
+ * (not retried), anything else (reset, refused, DNS, abort) is `Unavailable`.
+ */
+export const sendFailure = (operation: Operation, cause: unknown): MalformedResponse | Unavailable =>
+  isResponseBodyTooLarge(cause)
+    ? new MalformedResponse({
+        operation,
+        status: cause.status,
+        reason: `a body larger than ${Math.round(cause.limitBytes / 1024)} KiB`,
+        excerpt: ""
+      })
+    : new Unavailable({ operation, reason: networkReason(cause) })
+
 const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$/
 
 /** A safe reason for a rejected `fetch`: the system error code when there is one. */
@@ -137,4 +164,57 @@ export const networkReason = (cause: unknown): string => {
   }
   const nested = typeof cause === "object" && cause !== null ? (cause as { cause?: unknown }).cause : undefined
   return codeOf(nested) ?? codeOf(cause) ?? "network error"
+}
+
+/**
+ * Reads a `fetch` response with the body bounded by `limitBytes`: resolves to an equivalent
+ * `Response` whose body is fully buffered, or rejects with {@link ResponseBodyTooLarge} after
+ * cancelling the body (which aborts the underlying request). Opaque responses and responses
+ * without a body are returned as they are.
+
+ */
+export const boundedResponse = (response: Response, limitBytes = maxResponseBodyBytes): Promise<Response> => {
+  const body = response.body
+  if (body === null || response.type === "opaqueredirect" || response.type === "opaque") {
+    return Promise.resolve(response)
+  }
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    return body.cancel().then(
+      () => Promise.reject(new ResponseBodyTooLarge(response.status, limitBytes)),
+      () => Promise.reject(new ResponseBodyTooLarge(response.status, limitBytes))
+    )
+  }
+  const reader = body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let total = 0
+  const next = (): Promise<Response> =>
+    reader.read().then((step): Promise<Response> => {
+      if (step.done) {
+        const bytes = new Uint8Array(total)
+        let at = 0
+        for (const chunk of chunks) {
+          bytes.set(chunk, at)
+          at += chunk.byteLength
+        }
+        return Promise.resolve(
+          new Response(total === 0 ? null : bytes, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers
+          })
+        )
+      }
+      total += step.value.byteLength
+      if (total > limitBytes) {
+        const tooLarge = new ResponseBodyTooLarge(response.status, limitBytes)
+        return reader.cancel().then(
+          () => Promise.reject(tooLarge),
+          () => Promise.reject(tooLarge)
+        )
+      }
+      chunks.push(step.value)
+      return next()
+    })
+  return next()
 }

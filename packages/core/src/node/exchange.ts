@@ -2,11 +2,13 @@
 /**
  * One HTTP exchange over `node:http` / `node:https`, the shared ground of `nodeFetch` and
  * `nodeTransport`: method, headers, optional body and `AbortSignal` in; status, raw headers and
- * the body's bytes out. No redirects, no compression, on purpose.
+ * the body's bytes out. No redirects, no compression, on purpose. The body is bounded (64 KiB by
+ * default): a larger one aborts the request and rejects with `ResponseBodyTooLarge`.
  *
  * @since 0.1.0
  */
 import * as http from "node:http"
+import { maxResponseBodyBytes, ResponseBodyTooLarge } from "../Transport.js"
 
 /** What to send. */
 export interface ExchangeRequest {
@@ -16,6 +18,8 @@ export interface ExchangeRequest {
   readonly headers: Record<string, string>
   readonly body: Uint8Array | string | undefined
   readonly signal: AbortSignal | undefined
+  /** The largest body read, in bytes (default `maxResponseBodyBytes`, 64 KiB). */
+  readonly maxBodyBytes?: number | undefined
 }
 
 /** What came back. */
@@ -32,7 +36,9 @@ export const abortError = (signal: AbortSignal): unknown =>
   signal.reason ?? Object.assign(new Error("This operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })
 
 /**
- * Sends one request and reads the whole answer.
+ * Sends one request and reads the whole answer, up to `maxBodyBytes`: past it (announced by
+ * `Content-Length` or counted while reading) the request is destroyed and the promise rejects with
+ * `ResponseBodyTooLarge`.
  *
  * @example
  * ```ts
@@ -50,7 +56,7 @@ export const exchange = (request: ExchangeRequest): Promise<ExchangeResponse> =>
 
 const exchangeWith = (
   send: typeof http.request,
-  { url, method, headers, body, signal }: ExchangeRequest
+  { url, method, headers, body, signal, maxBodyBytes = maxResponseBodyBytes }: ExchangeRequest
 ): Promise<ExchangeResponse> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -63,13 +69,30 @@ const exchangeWith = (
     }
     const options: http.RequestOptions = { method, headers, ...(signal === undefined ? {} : { signal }) }
     const request = send(url, options, (response) => {
+      const status = response.statusCode ?? 0
+      const tooLarge = () => {
+        // Reject first: destroying the request makes the response emit its own errors.
+        reject(new ResponseBodyTooLarge(status, maxBodyBytes))
+        response.removeAllListeners("data")
+        request.destroy()
+      }
+      const declared = Number(response.headers["content-length"] ?? Number.NaN)
+      if (Number.isFinite(declared) && declared > maxBodyBytes) {
+        tooLarge()
+        return
+      }
       const chunks: Array<Buffer> = []
-      response.on("data", (chunk: Buffer) => chunks.push(chunk))
+      let received = 0
+      response.on("data", (chunk: Buffer) => {
+        received += chunk.byteLength
+        if (received > maxBodyBytes) tooLarge()
+        else chunks.push(chunk)
+      })
       response.on("error", reject)
       response.on("aborted", () => reject(signal?.aborted ? abortError(signal) : new Error("response aborted")))
       response.on("end", () =>
         resolve({
-          status: response.statusCode ?? 0,
+          status,
           statusText: response.statusMessage ?? "",
           rawHeaders: response.rawHeaders,
           body: Buffer.concat(chunks)

@@ -6,7 +6,8 @@
  * with a standard `Response` (status, headers, `text()`, `json()`).
  *
  * Not supported, on purpose: redirects (a 3xx is returned as it is), compressed bodies (no
- * `Accept-Encoding` is sent), streaming request bodies.
+ * `Accept-Encoding` is sent), streaming request bodies, response bodies over 64 KiB (the request
+ * is aborted and the promise rejects with `ResponseBodyTooLarge`).
  *
  * @since 0.1.0
  */

@@ -3,9 +3,10 @@ import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { AuthApi } from "../../src/AuthApi.js"
+import { AuthApi, makeAuthApi } from "../../src/AuthApi.js"
 import { authApiLayer, createNodeTokenManager, nodeFetch } from "../../src/node/index.js"
 import { makeJwt } from "../support/FakeAuthServer.js"
+import { redirectServers } from "../support/redirectServers.js"
 
 interface Seen {
   readonly method: string | undefined
@@ -39,6 +40,10 @@ const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
       res.end()
       return
     case "/never":
+      return
+    case "/big":
+      res.writeHead(200, { "content-type": "text/plain" })
+      res.end("x".repeat(70_000))
       return
     case "/v1/authenticate-token": {
       const now = Date.now()
@@ -116,6 +121,36 @@ describe("nodeFetch", () => {
     const redirect = await nodeFetch(`${base}/redirect`, { method: "POST" })
     expect(redirect.status).toBe(302)
     expect(redirect.headers.get("location")).toBe("/json")
+  })
+
+  it("rejects a body over 64 KiB with ResponseBodyTooLarge", async () => {
+    await expect(nodeFetch(`${base}/big`, { method: "POST" })).rejects.toMatchObject({
+      _tag: "ResponseBodyTooLarge",
+      status: 200,
+      limitBytes: 65_536
+    })
+  })
+
+  it("as the AuthApi's fetch: a redirect is a MalformedResponse and the other origin gets nothing", async () => {
+    const servers = await redirectServers(307)
+    try {
+      const api = await Effect.runPromise(
+        makeAuthApi({
+          credentials: { apiKey: "node-fake-key", secretKey: "node-fake-secret" },
+          baseUrl: servers.first,
+          fetch: nodeFetch
+        })
+      )
+      const error = await Effect.runPromise(Effect.flip(api.authenticate({ scope: "PaymentTokenization" })))
+      expect(error).toMatchObject({
+        _tag: "MalformedResponse",
+        status: 307,
+        reason: "a redirect (HTTP 307), not followed"
+      })
+      expect(servers.secondSeen).toEqual([])
+    } finally {
+      await servers.close()
+    }
   })
 
   it("aborts through the AbortSignal", async () => {
