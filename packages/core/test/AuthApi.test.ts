@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import { TestClock } from "effect/testing"
-import { type AuthApiOptions, makeAuthApi, maxTokenLifetimeMs } from "../src/AuthApi.js"
+import { type AuthApiOptions, type Fetch, makeAuthApi, maxTokenLifetimeMs } from "../src/AuthApi.js"
 import { authErrorTags, type DocumentedAuthErrorCode } from "../src/AuthError.js"
 import { decodeJwt } from "../src/Jwt.js"
 import type { Scope } from "../src/Schemas.js"
@@ -466,6 +466,27 @@ describe("AuthApi over the default fetch (openapi-fetch + globalThis.fetch)", ()
       }
     }
   )
+
+  it("refuses a browser's opaque answer to redirect: manual (status 0) as a redirect", async () => {
+    const requests: Array<Request> = []
+    // What a browser's fetch resolves to for a redirect under `redirect: "manual"`.
+    const browserLike: Fetch = (input) => {
+      if (input instanceof Request) requests.push(input)
+      const response = new Response(null, { status: 302 })
+      Object.defineProperties(response, {
+        type: { value: "opaqueredirect" },
+        status: { value: 0 },
+        ok: { value: false }
+      })
+      return Promise.resolve(response)
+    }
+    const api = await Effect.runPromise(
+      makeAuthApi({ credentials: fakeCredentials, baseUrl: "http://auth.test.invalid", fetch: browserLike })
+    )
+    const error = await Effect.runPromise(Effect.flip(api.authenticate({ scope: "PaymentTokenization" })))
+    expect(error).toMatchObject({ _tag: "MalformedResponse", status: 0, reason: "a redirect, not followed" })
+    expect(requests.map((r) => r.redirect)).toEqual(["manual"])
+  })
 
   it("caps the body at 64 KiB: a larger answer is a MalformedResponse, not retried", async () => {
     const server = new FakeAuthServer()
