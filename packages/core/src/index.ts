@@ -30,6 +30,7 @@ export {
   authErrorHints,
   authErrorTags,
   type DocumentedAuthErrorCode,
+  type DocumentedRejection,
   ExpiryTooLong,
   ExpiryTooShort,
   hintFor,
