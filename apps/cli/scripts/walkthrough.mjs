@@ -70,6 +70,8 @@ show(
   'ipos-auth decode "$TOKEN"',
   expect(await run(["decode", token]), 0)
 )
+// iat/exp are whole seconds: a refresh within the same second would issue the very same token.
+await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20))
 show(
   3,
   "Refresh it (same uniqueId, new iat/exp)",
