@@ -368,6 +368,13 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
       retryAfter: result.response.headers.get("retry-after")
     })
 
+    /**
+     * What every call through the generated client shares: the extra headers, the raw text body
+     * (classified by shape, not status) and no redirects (following one would re-send the keys).
+     */
+    const clientOptions = (signal: AbortSignal) =>
+      ({ headers: extraHeaders, parseAs: "text", redirect: "manual", signal }) as const
+
     /** The same request through a plain transport: header values as strings, no client, no `Request`. */
     const viaTransport =
       (send: Transport, path: keyof paths, header: Readonly<Record<string, string | number | boolean>>): Send =>
@@ -527,13 +534,7 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
           "client" in sender
             ? (signal) =>
                 sender.client
-                  .POST("/v1/authenticate-token", {
-                    params: { header },
-                    headers: extraHeaders,
-                    parseAs: "text",
-                    redirect: "manual",
-                    signal
-                  })
+                  .POST("/v1/authenticate-token", { params: { header }, ...clientOptions(signal) })
                   .then(toAnswer)
             : viaTransport(sender.transport, "/v1/authenticate-token", header)
         return yield* call("authenticate", send, [apiKey, secretKey], scope, minutes ?? FALLBACK_EXPIRY_MINUTES)
@@ -555,15 +556,7 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
         const send: Send =
           "client" in sender
             ? (signal) =>
-                sender.client
-                  .POST("/v1/refresh-token", {
-                    params: { header },
-                    headers: extraHeaders,
-                    parseAs: "text",
-                    redirect: "manual",
-                    signal
-                  })
-                  .then(toAnswer)
+                sender.client.POST("/v1/refresh-token", { params: { header }, ...clientOptions(signal) }).then(toAnswer)
             : viaTransport(sender.transport, "/v1/refresh-token", header)
         const secrets = credentials === undefined ? [value] : [value, ...credentialSecrets(credentials)]
         return yield* call("refresh", send, secrets, undefined, fallback)
