@@ -8,14 +8,15 @@ import type { InternalScopeName } from "../Scopes.js"
 /** What the sandbox remembers of an issued token. */
 export interface IssuedToken {
   readonly scope: InternalScopeName
-  /** `exp - iat` of the first generation: a refresh keeps it unless a lifetime override is active. */
+  /** The lifetime that was asked for (minutes × 60): a refresh keeps it unless a lifetime override is active then. */
   readonly lifetimeSeconds: number
   readonly revoked: boolean
 }
 
 /**
  * Bounded so that a long-running sandbox minting in a loop does not grow without limit; the
- * oldest entries go first, and a forgotten token is refused like a revoked one.
+ * least recently minted or refreshed entries go first (a token kept alive by refreshes stays),
+ * and a forgotten token is refused like a revoked one.
  */
 export class TokenRegistry {
   private readonly issued = new Map<string, IssuedToken>()
@@ -29,6 +30,15 @@ export class TokenRegistry {
       const oldest = this.issued.keys().next()
       if (oldest.done !== true) this.issued.delete(oldest.value)
     }
+  }
+
+  /** Marks a token as just refreshed, so that it is the last one to be forgotten. */
+  refreshed(uniqueId: string): void {
+    const entry = this.issued.get(uniqueId)
+    if (entry === undefined) return
+    // A Map iterates in insertion order: re-inserting moves the entry to the newest end.
+    this.issued.delete(uniqueId)
+    this.issued.set(uniqueId, entry)
   }
 
   /** The entry of a `uniqueId`, if this sandbox issued it and still remembers it. */

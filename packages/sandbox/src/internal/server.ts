@@ -118,7 +118,12 @@ export const createSandboxServer = (ctx: Context): Server => {
       // A bug, not a client's fault: answer 500 if still possible, never crash the process.
       if (!res.headersSent && !res.destroyed) {
         const body = JSON.stringify({ error: STATUS_CODES[500] })
-        res.writeHead(500, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) })
+        const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined
+        res.writeHead(500, {
+          ...corsHeaders(settings.cors, origin),
+          "Content-Type": "application/json",
+          "Content-Length": String(Buffer.byteLength(body))
+        })
         res.end(body)
       } else res.destroy()
     })

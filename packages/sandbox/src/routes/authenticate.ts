@@ -102,7 +102,7 @@ export const authenticate = async (request: SandboxRequest, ctx: Context): Promi
   if (decision._tag === "Refuse") return refuse(ctx, decision.code)
   const uniqueId = randomUUID()
   const scope = internalScopeNames[decision.scope]
-  const lifetimeSeconds = ctx.faults.tokenLifetimeSeconds ?? decision.minutes * 60
-  ctx.tokens.issue(uniqueId, scope, lifetimeSeconds)
-  return issue(ctx, { uniqueId, scope, lifetimeSeconds })
+  // The registry keeps the lifetime asked for: an override only shapes the tokens issued while it is set.
+  ctx.tokens.issue(uniqueId, scope, decision.minutes * 60)
+  return issue(ctx, { uniqueId, scope, lifetimeSeconds: ctx.faults.tokenLifetimeSeconds ?? decision.minutes * 60 })
 }

@@ -6,7 +6,7 @@
  * · 006 `token` missing, empty, not three base64url segments or not JSON inside · 008 not RS256 or
  * the signature does not verify with this sandbox's key · 007 verified but not refreshable: unknown
  * to this sandbox (e.g. after a reset), revoked, or expired while `refreshExpired` is `false`.
- * The new token lives as long as the first one did, or `tokenLifetimeSeconds` when that override is set.
+ * The new token lives the minutes first asked for, or `tokenLifetimeSeconds` while that override is set.
  */
 
 import { issue, refuse } from "../internal/answers.js"
@@ -28,5 +28,6 @@ export const refresh = async (request: SandboxRequest, ctx: Context): Promise<Re
   if (entry === undefined || entry.revoked) return refuse(ctx, "AUTH_ERR_007")
   if (!ctx.settings.refreshExpired && ctx.settings.now() >= exp * 1000) return refuse(ctx, "AUTH_ERR_007")
   const lifetimeSeconds = ctx.faults.tokenLifetimeSeconds ?? entry.lifetimeSeconds
+  ctx.tokens.refreshed(uniqueId)
   return issue(ctx, { uniqueId, scope: entry.scope, lifetimeSeconds })
 }

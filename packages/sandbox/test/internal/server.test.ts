@@ -162,3 +162,28 @@ describe("start-up limits", () => {
     }
   })
 })
+
+describe("an unexpected failure inside a handler", () => {
+  it("is answered with a JSON 500 that a page of the allowed origin can read, and the sandbox keeps serving", async () => {
+    let broken = false
+    const sandbox = await startSandbox({
+      corsOrigin: "http://localhost:5173",
+      now: () => {
+        if (broken) throw new Error("the clock broke")
+        return Date.now()
+      }
+    })
+    try {
+      broken = true
+      const headers = { ...merchant, Origin: "http://localhost:5173" }
+      const answer = await call(`${sandbox.url}/v1/authenticate-token`, { method: "POST", headers })
+      expect(answer.status).toBe(500)
+      expect(answer.body).toEqual({ error: "Internal Server Error" })
+      expect(answer.headers.get("access-control-allow-origin")).toBe("http://localhost:5173")
+      broken = false
+      expect((await call(`${sandbox.url}/v1/authenticate-token`, { method: "POST", headers })).status).toBe(200)
+    } finally {
+      await sandbox.stop()
+    }
+  })
+})

@@ -78,6 +78,16 @@ describe("POST /v1/refresh-token", () => {
     expect(claims.exp - claims.iat).toBe(5)
   })
 
+  it("gives the minutes first asked for again once the override is cleared", async () => {
+    sandbox.setFaults({ tokenLifetimeSeconds: 5 })
+    const token = await mint(sandbox.url, { ...merchant, jwtTokenExpiryMinutes: "45" })
+    sandbox.clearFaults()
+    expect(claimsOf(token).exp - claimsOf(token).iat).toBe(5)
+    const answer = await refresh(sandbox.url, { refreshToken: "true", token })
+    const claims = claimsOf((answer.body as { token: string }).token)
+    expect(claims.exp - claims.iat).toBe(2700)
+  })
+
   it.each<[string, () => Promise<Record<string, string>>, keyof typeof authErrorMessages]>([
     ["no refreshToken header", async () => ({ token: await mint(sandbox.url) }), "AUTH_ERR_009"],
     ["refreshToken: false", async () => ({ refreshToken: "false", token: await mint(sandbox.url) }), "AUTH_ERR_009"],
