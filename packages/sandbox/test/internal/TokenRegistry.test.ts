@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { TokenRegistry } from "../../src/internal/TokenRegistry.js"
 
-const ids = (registry: TokenRegistry, all: ReadonlyArray<string>) => all.filter((id) => registry.lookup(id) !== undefined)
+const ids = (registry: TokenRegistry, all: ReadonlyArray<string>) =>
+  all.filter((id) => registry.lookup(id) !== undefined)
 
 describe("TokenRegistry", () => {
   it("remembers what a refresh needs and whether the token was revoked", () => {
