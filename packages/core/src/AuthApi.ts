@@ -274,9 +274,6 @@ export class AuthApi extends Context.Service<AuthApi, AuthApiShape>()("@ipos/aut
     )
 }
 
-const isCredentials = (c: Credentials | CredentialsInput): c is Credentials =>
-  Redacted.isRedacted(c.apiKey) && Redacted.isRedacted(c.secretKey)
-
 const defaultFetch: Fetch = (input, init) => globalThis.fetch(input, init)
 
 /**
@@ -332,12 +329,9 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
   Effect.gen(function* () {
     const env = yield* Effect.fromResult(validateEnvironment(options.env ?? "sandbox"))
     const baseUrl = yield* Effect.fromResult(validateBaseUrl(options.baseUrl ?? servers[env]))
+    // Validated even when already `Redacted`: an empty key is refused here, never sent.
     const credentials =
-      options.credentials === undefined
-        ? undefined
-        : isCredentials(options.credentials)
-          ? options.credentials
-          : yield* Effect.fromResult(makeCredentials(options.credentials))
+      options.credentials === undefined ? undefined : yield* Effect.fromResult(makeCredentials(options.credentials))
     const defaultExpiry =
       options.expiryMinutes === undefined
         ? undefined

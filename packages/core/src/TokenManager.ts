@@ -233,14 +233,11 @@ export class TokenManager extends Context.Service<TokenManager, TokenManagerShap
     )
 }
 
+// Validated even when already `Redacted`: an empty key is refused here, never sent.
 const toCredentials = (
   input: Credentials | CredentialsInput | undefined
-): Effect.Effect<Credentials | undefined, ValidationError> => {
-  if (input === undefined) return Effect.succeed(undefined)
-  if (Redacted.isRedacted(input.apiKey) && Redacted.isRedacted(input.secretKey))
-    return Effect.succeed(input as Credentials)
-  return Effect.fromResult(makeCredentials(input))
-}
+): Effect.Effect<Credentials | undefined, ValidationError> =>
+  input === undefined ? Effect.succeed(undefined) : Effect.fromResult(makeCredentials(input))
 
 /**
  * Wraps an engine as the service.

@@ -408,7 +408,9 @@ describe("AuthApi", () => {
         { env: "staging" as "sandbox" },
         { timeoutMs: 0 },
         { expiryMinutes: 5 },
-        { credentials: { apiKey: "", secretKey: "x" } }
+        { credentials: { apiKey: "", secretKey: "x" } },
+        { credentials: { apiKey: Redacted.make("fake-api"), secretKey: Redacted.make("") } },
+        { credentials: { apiKey: Redacted.make(" "), secretKey: Redacted.make("fake-secret") } }
       ]) {
         const error = yield* Effect.flip(makeAuthApi(options))
         expect(error._tag).toBe("ValidationError")

@@ -32,5 +32,12 @@ describe("Credentials", () => {
     expect(credentialsId(a)).toMatch(/^[0-9a-f]{8}$/)
     expect(credentialsId(a)).not.toBe(credentialsId(b))
     expect(credentialsId(a)).toBe(credentialsId(a))
+    const sameApiKey = Result.getOrThrow(makeCredentials({ apiKey: "fake-api-key-a", secretKey: "t" }))
+    expect(credentialsId(sameApiKey)).not.toBe(credentialsId(a))
+  })
+
+  it("refuses empty keys given as Redacted values", () => {
+    const result = makeCredentials({ apiKey: Redacted.make("fake-api"), secretKey: Redacted.make("") })
+    expect(Result.isFailure(result) && result.failure.message).toBe("Invalid secretKey: is missing")
   })
 })

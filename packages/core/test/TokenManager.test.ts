@@ -370,6 +370,10 @@ describe("TokenManager", () => {
       expect(new Set(statuses.map((s) => s.credentialsId)).size).toBe(2)
       const invalid = yield* Effect.flip(manager.getToken({ scope: "Nope" as "Recurring" }))
       expect(invalid._tag).toBe("ValidationError")
+      const empty = { apiKey: Redacted.make("other-api-key-03"), secretKey: Redacted.make("") }
+      const missing = yield* Effect.flip(manager.getToken({ scope: "Recurring", credentials: empty }))
+      expect(missing).toMatchObject({ _tag: "ValidationError", field: "secretKey" })
+      expect(server.count()).toBe(4)
     })
   )
 
@@ -557,6 +561,14 @@ describe("TokenManager", () => {
         Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnvRecord({ IPOS_ENV: "production" }))
       )
       expect(api).toBe("https://auth.ipospays.com")
+    })
+  )
+
+  it.effect("refuses empty default credentials, even Redacted ones, before sending anything", () =>
+    Effect.gen(function* () {
+      const credentials = { apiKey: Redacted.make("fake-api-key-04"), secretKey: Redacted.make("") }
+      const error = yield* Effect.flip(harness({ manager: { credentials } }))
+      expect(error).toMatchObject({ _tag: "ValidationError", field: "secretKey" })
     })
   )
 

@@ -38,7 +38,7 @@ import type * as EffectScope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { AuthApiShape, IssuedToken } from "../AuthApi.js"
 import { isAuthRejection } from "../AuthError.js"
-import { type Credentials, credentialsId } from "../Credentials.js"
+import { type Credentials, credentialsId, makeCredentials } from "../Credentials.js"
 import { type AuthFailure, type FailureSummary, summarize } from "../Failure.js"
 import { ManagerClosed } from "../ManagerClosed.js"
 import * as Metrics from "../Metrics.js"
@@ -260,14 +260,15 @@ export const makeEngine = (
           return slot
         })
       }
-      return Result.map(validateScope(scope ?? options.scope), (valid) => {
+      return Result.gen(function* () {
+        const valid = yield* validateScope(scope ?? options.scope)
         // Keyed by the key values themselves; the map is private and never printed.
         const key = `${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}\u0000${valid}`
-        let slot = otherSlots.get(key)
-        if (slot === undefined) {
-          slot = makeSlot(valid, credentials)
-          otherSlots.set(key, slot)
-        }
+        const known = otherSlots.get(key)
+        if (known !== undefined) return known
+        // Checked once per credential set, before anything is sent with it.
+        const slot = makeSlot(valid, yield* makeCredentials(credentials))
+        otherSlots.set(key, slot)
         return slot
       })
     }
