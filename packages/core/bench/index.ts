@@ -134,14 +134,15 @@ const benchCacheHit = async () => {
     [
       "manager.getToken(), yield* in Effect.gen",
       effectFigures.managerInLoop,
-      `${fmt(effectFigures.managerInLoop / effectFigures.memoInLoop, 2)}x memo (same loop)  ${verdict(effectFigures.managerInLoop / effectFigures.memoInLoop, 3)}; ` +
-        `${fmt(effectFigures.managerInLoop / memoSyncNs, 2)}x sync memo`
+      `${fmt(effectFigures.managerInLoop / memoSyncNs, 2)}x sync memo (the issue's goal)  ${verdict(effectFigures.managerInLoop / memoSyncNs, 3)}; ` +
+        `${fmt(effectFigures.managerInLoop / effectFigures.memoInLoop, 2)}x memo in the same loop`
     ],
     ["hand-rolled memo as Effect.sync, Effect.runSync per call", effectFigures.memoRunSync, ""],
     [
       "manager.getToken(), Effect.runSync per call",
       effectFigures.managerRunSync,
-      `${fmt(effectFigures.managerRunSync / effectFigures.memoRunSync, 2)}x memo (runSync)  ${verdict(effectFigures.managerRunSync / effectFigures.memoRunSync, 3)}`
+      `${fmt(effectFigures.managerRunSync / memoSyncNs, 2)}x sync memo (the issue's goal)  ${verdict(effectFigures.managerRunSync / memoSyncNs, 3)}; ` +
+        `${fmt(effectFigures.managerRunSync / effectFigures.memoRunSync, 2)}x memo run the same way`
     ]
   ]
   for (const [name, ns, note] of rows) console.log(`${name.padEnd(58)} ${fmt(ns)} ns/op  ${note}`)

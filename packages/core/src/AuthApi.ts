@@ -464,7 +464,8 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
       fallbackMinutes: number
     ): Effect.Effect<IssuedToken, AuthFailure> =>
       Effect.gen(function* () {
-        const started = yield* Clock.currentTimeMillis
+        // Monotonic: a wall-clock step (NTP, a suspended laptop) must not make a latency negative.
+        const started = yield* Clock.monotonicTimeNanos
         const result = yield* Effect.result(
           withRetry(
             policy,
@@ -481,7 +482,7 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
               ]).pipe(Effect.asVoid)
           )
         )
-        const elapsed = (yield* Clock.currentTimeMillis) - started
+        const elapsed = Number((yield* Clock.monotonicTimeNanos) - started) / 1e6
         const outcome = Result.isSuccess(result) ? "success" : "failure"
         const code = Result.isSuccess(result) ? "none" : codeLabel(result.failure)
         yield* Metric.update(Metric.withAttributes(Metrics.requestsTotal, { operation, outcome, code }), 1)

@@ -6,11 +6,14 @@
  * | name | type | labels |
  * |---|---|---|
  * | `ipos_auth_requests_total` | counter | `operation` (authenticate, refresh), `outcome` (success, failure), `code` (`AUTH_ERR_xxx`, a transport tag such as `Timeout`, or `none`) |
- * | `ipos_auth_request_duration_ms` | histogram | `operation`, `outcome` — one call, retries included |
+ * | `ipos_auth_request_duration_ms` | histogram | `operation`, `outcome` — one call, retries included, on the monotonic clock |
  * | `ipos_auth_retries_total` | counter | `operation`, `code` |
  * | `ipos_auth_acquisitions_total` | counter | `scope`, `via` (authenticate, refresh), `outcome`, `code` — tokens obtained by the manager |
- * | `ipos_auth_token_seconds_to_expiry` | gauge | `scope` — set when a token arrives and whenever status is read |
- * | `ipos_auth_degraded` | gauge | `scope` — 1 while a valid token is served but refreshes keep failing |
+ * | `ipos_auth_token_expires_at_seconds` | gauge | `scope`, `credentials` — the held token's expiry, Unix seconds (0 when none): never stale, `x - time()` is the time left |
+ * | `ipos_auth_token_seconds_to_expiry` | gauge | `scope`, `credentials` — set when a token arrives, whenever status is read and, with `keepFresh`, every second |
+ * | `ipos_auth_degraded` | gauge | `scope`, `credentials` — 1 while a valid token is served but refreshes keep failing |
+ *
+ * `credentials` is the `credentialsId` of the credential set (a salted hash: never a key).
  *
  * @since 0.1.0
  */
@@ -96,7 +99,7 @@ export const acquisitionsTotal = Metric.counter("ipos_auth_acquisitions_total", 
  * ```ts
  * import { Metric } from "effect"
  * import { Metrics } from "@ipos/auth-core"
- * Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, { scope: "PaymentTokenization" }))
+ * Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, { scope: "PaymentTokenization", credentials: "3f9a01c2" }))
  * ```
  *
  * @since 0.1.0
@@ -107,13 +110,31 @@ export const secondsToExpiry = Metric.gauge("ipos_auth_token_seconds_to_expiry",
 })
 
 /**
+ * The held token's expiry in Unix seconds (0 when none is held). Unlike seconds-to-expiry it does
+ * not go stale between updates: a dashboard computes the time left from it at scrape time.
+ *
+ * @example
+ * ```ts
+ * import { Metric } from "effect"
+ * import { Metrics } from "@ipos/auth-core"
+ * Metric.value(Metric.withAttributes(Metrics.expiresAt, { scope: "PaymentTokenization", credentials: "3f9a01c2" }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const expiresAt = Metric.gauge("ipos_auth_token_expires_at_seconds", {
+  description: "Unix time in seconds at which the held token expires (0 when none is held)"
+})
+
+/**
  * 1 while a scope is degraded (a valid token is served but background refreshes keep failing).
  *
  * @example
  * ```ts
  * import { Metric } from "effect"
  * import { Metrics } from "@ipos/auth-core"
- * Metric.value(Metric.withAttributes(Metrics.degraded, { scope: "Recurring" }))
+ * Metric.value(Metric.withAttributes(Metrics.degraded, { scope: "Recurring", credentials: "3f9a01c2" }))
  * ```
  *
  * @since 0.1.0

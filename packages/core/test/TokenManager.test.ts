@@ -197,7 +197,8 @@ describe("TokenManager", () => {
       const status = yield* manager.status()
       expect(status).toMatchObject({ state: "degraded", degraded: true, consecutiveFailures: 1 })
       expect(status.lastError).toMatchObject({ _tag: "Unavailable", kind: "unavailable" })
-      const gauge = yield* Metric.value(Metric.withAttributes(Metrics.degraded, { scope: "PaymentTokenization" }))
+      const labels = { scope: "PaymentTokenization", credentials: status.credentialsId }
+      const gauge = yield* Metric.value(Metric.withAttributes(Metrics.degraded, labels))
       expect(gauge.value).toBe(1)
       // Backoff: no new attempt for 1 s, then a real one.
       expect(Redacted.value(yield* manager.getToken())).toBe(first)
@@ -509,9 +510,46 @@ describe("TokenManager", () => {
       )
       expect(requests.count).toBeGreaterThanOrEqual(1)
       yield* TestClock.adjust(60_000)
-      yield* manager.status({ scope: "ExternalApi" })
-      const seconds = yield* Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, { scope: "ExternalApi" }))
+      const status = yield* manager.status({ scope: "ExternalApi" })
+      const labels = { scope: "ExternalApi", credentials: status.credentialsId }
+      const seconds = yield* Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, labels))
       expect(seconds.value).toBe(3539)
+      const expiresAt = yield* Metric.value(Metric.withAttributes(Metrics.expiresAt, labels))
+      expect(expiresAt.value).toBe((EPOCH + EXPIRES) / 1000)
+    })
+  )
+
+  it.effect("with keepFresh, keeps seconds-to-expiry current every second without being asked", () =>
+    Effect.gen(function* () {
+      const { manager } = yield* harness({ manager: { keepFresh: true, scope: "BatchReport" } })
+      yield* manager.getToken()
+      const labels = { scope: "BatchReport", credentials: (yield* manager.getManagedToken()).credentialsId }
+      yield* advance(90_000, 1000)
+      const seconds = yield* Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, labels))
+      expect(seconds.value).toBe((EXPIRES - 90_000) / 1000)
+    })
+  )
+
+  it.effect("records each call's latency on the monotonic clock, even when the wall clock steps back", () =>
+    Effect.gen(function* () {
+      const { server, manager } = yield* harness()
+      const histogram = Metric.withAttributes(Metrics.requestDuration, {
+        operation: "authenticate",
+        outcome: "success"
+      })
+      const before = yield* Metric.value(histogram)
+      const answer = gate()
+      server.enqueue("authenticate", { kind: "wait", until: answer.until, next: { kind: "token" } })
+      const fiber = yield* Effect.forkChild(manager.getToken({ scope: "Recurring" }))
+      yield* settle
+      yield* TestClock.adjust(1500)
+      // The wall clock is stepped back an hour while the call is in flight; the monotonic one is not.
+      yield* TestClock.setTime(EPOCH - 3_600_000)
+      answer.open()
+      yield* Fiber.join(fiber)
+      const after = yield* Metric.value(histogram)
+      // The histogram is shared by every test of this file: compare with its state before.
+      expect([after.count - before.count, after.sum - before.sum]).toEqual([1, 1500])
     })
   )
 

@@ -158,6 +158,7 @@ export interface Engine {
 }
 
 const NEAR_EXPIRY_SHARE_OF_WINDOW = 0.25
+const GAUGE_PERIOD_MS = 1000
 
 /**
  * The monotonic clock in milliseconds, read on every cache hit. For Effect's live clock (whose
@@ -338,11 +339,26 @@ export const makeEngine = (
       Effect.suspend(() => {
         const h = slot.held
         const seconds = h === undefined ? 0 : Math.max(0, (h.expiresAtWall - wallNow()) / 1000)
+        const labels = { scope: slot.scope, credentials: slot.credentialsId }
         return Effect.all([
-          Metric.update(Metric.withAttributes(Metrics.secondsToExpiry, { scope: slot.scope }), seconds),
-          Metric.update(Metric.withAttributes(Metrics.degraded, { scope: slot.scope }), slot.degraded ? 1 : 0)
+          Metric.update(Metric.withAttributes(Metrics.expiresAt, labels), h === undefined ? 0 : h.expiresAtWall / 1000),
+          Metric.update(Metric.withAttributes(Metrics.secondsToExpiry, labels), seconds),
+          Metric.update(Metric.withAttributes(Metrics.degraded, labels), slot.degraded ? 1 : 0)
         ]).pipe(Effect.asVoid)
       })
+
+    // With keepFresh the manager runs in the background anyway: keep seconds-to-expiry current for
+    // scrapes. Without it, no timer may keep a process alive.
+    if (options.keepFresh) {
+      run(
+        Effect.forever(
+          Effect.andThen(
+            Effect.sleep(GAUGE_PERIOD_MS),
+            Effect.suspend(() => Effect.forEach(slots(), gauges, { discard: true }))
+          )
+        )
+      )
+    }
 
     /** One acquisition: refresh when sensible, authenticate otherwise or when the refresh is refused. */
     const acquire = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
@@ -648,6 +664,10 @@ export const makeEngine = (
       }
     }
 
+    function slots(): ReadonlyArray<Slot> {
+      return [...defaultSlots.values(), ...otherSlots.values()]
+    }
+
     const subscribe = (listener: (event: TokenEvent) => void): (() => void) => {
       listeners.add(listener)
       return () => {
@@ -665,7 +685,7 @@ export const makeEngine = (
       invalidate,
       isClosed: () => closed,
       status,
-      slots: () => [...defaultSlots.values(), ...otherSlots.values()],
+      slots,
       subscribe,
       events: Stream.fromPubSub(pubsub),
       updateGauges: gauges
