@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Metric from "effect/Metric"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
@@ -487,6 +488,35 @@ describe("TokenManager", () => {
       server.otherwise("authenticate", { kind: "token" })
       yield* manager.getToken()
       expect(recorder.tags().at(-1)).toBe("Minted")
+    })
+  )
+
+  it.effect("starts each refresh-ahead at its own jittered moment inside the window", () =>
+    Effect.gen(function* () {
+      // With jitter 0.5 the 9-minute window of a 1-hour token shrinks by up to half: the refresh
+      // starts at +3029 s + 0.5·u·540 s, so replicas drawing different u refresh apart.
+      for (const [u, refreshAt] of [
+        [0.2, 3_083_000],
+        [0.8, 3_245_000]
+      ] as const) {
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const { server, manager } = yield* harness({ manager: { refreshPolicy: { jitter: 0.5 } } }).pipe(
+              Effect.provideService(Random.Random, { nextDoubleUnsafe: () => u, nextIntUnsafe: () => 0 })
+            )
+            yield* manager.getToken()
+            expect((yield* manager.getManagedToken()).refreshAt - EPOCH).toBe(refreshAt)
+            yield* TestClock.adjust(refreshAt - 1)
+            yield* manager.getToken()
+            yield* settle
+            expect(server.count("refresh")).toBe(0)
+            yield* TestClock.adjust(1)
+            yield* manager.getToken()
+            yield* settle
+            expect(server.count("refresh")).toBe(1)
+          })
+        )
+      }
     })
   )
 
