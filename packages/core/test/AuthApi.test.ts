@@ -195,6 +195,29 @@ describe("AuthApi", () => {
     })
   )
 
+  it.effect("takes any AUTH_ERR_ code as a refusal: more digits, or no errorMessage", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup()
+      const raw = (body: unknown) => ({ kind: "raw", status: 200, body: JSON.stringify(body) }) as const
+      server.enqueue("authenticate", raw({ errorCode: "AUTH_ERR_4242", errorMessage: "Longer code." }))
+      server.enqueue("authenticate", raw({ errorCode: "AUTH_ERR_004" }))
+      server.enqueue("authenticate", raw({ errorCode: "AUTH_ERR_<script>", errorMessage: "x" }))
+      const errors = [
+        yield* Effect.flip(api.authenticate({ scope: "PaymentTokenization" })),
+        yield* Effect.flip(api.authenticate({ scope: "PaymentTokenization" })),
+        yield* Effect.flip(api.authenticate({ scope: "PaymentTokenization" }))
+      ]
+      expect(errors.map((e) => [e._tag, e.message])).toEqual([
+        ["UnknownAuthError", "AUTH_ERR_4242: Longer code."],
+        ["InvalidCredentials", "AUTH_ERR_004: refused by iPOSpays"],
+        [
+          "MalformedResponse",
+          "iPOSpays authenticate sent an unexpected response (HTTP 200): an errorCode that is not an AUTH_ERR_ code"
+        ]
+      ])
+    })
+  )
+
   const faults: ReadonlyArray<
     readonly [string, Behaviour, { _tag: string; reason?: string; status?: number; retried: boolean }]
   > = [

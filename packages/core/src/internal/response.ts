@@ -65,6 +65,18 @@ const EXCERPT_MAX = 80
 const MESSAGE_MAX = 200
 
 const isAuthErrorBody = Schema.is(AuthErrorBody)
+
+// Beyond the spec's shape (three digits, a message): any `AUTH_ERR_*` code is still a refusal by
+// iPOSpays, kept verbatim as an unknown code, and a missing message does not hide the code. The
+// code is bounded to word characters, so it is safe to print.
+const looseAuthErrorCode = /^AUTH_ERR_\w{1,16}$/
+const looseRefusal = (value: unknown): { readonly code: string; readonly message: string } | undefined => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined
+  const { errorCode, errorMessage } = value as Record<string, unknown>
+  if (typeof errorCode !== "string" || !looseAuthErrorCode.test(errorCode)) return undefined
+  if (errorMessage !== undefined && errorMessage !== null && typeof errorMessage !== "string") return undefined
+  return { code: errorCode, message: errorMessage ?? "" }
+}
 const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
 
 const excerptOf = (body: RawBody, secrets: ReadonlyArray<string>): string => {
@@ -88,7 +100,7 @@ const excerptOf = (body: RawBody, secrets: ReadonlyArray<string>): string => {
 const shapeProblem = (value: unknown): string => {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "JSON that is not an object"
   const record = value as Record<string, unknown>
-  if ("errorCode" in record) return "an errorCode that is not AUTH_ERR_ followed by three digits"
+  if ("errorCode" in record) return "an errorCode that is not an AUTH_ERR_ code"
   if ("responseCode" in record && record.responseCode !== "00")
     return "a responseCode other than 00 without an errorCode"
   if ("token" in record) return "a token body with missing or malformed fields"
@@ -126,6 +138,9 @@ export const classify = (
     }
     const decoded = decodeTokenResponse(body.value)
     if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
+    const loose = looseRefusal(body.value)
+    if (loose !== undefined)
+      return Result.fail(makeRejection(loose.code, scrub(loose.message, secrets, MESSAGE_MAX), status))
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(answer.retryAfter, now)
