@@ -8,7 +8,7 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { sandbox } from "./commands/sandbox.js"
+import { sandboxFlags } from "./commands/sandboxFlags.js"
 import { report } from "./Outcome.js"
 import { execute } from "./run.js"
 
@@ -114,10 +114,19 @@ const sandboxCommand = Command.make(
       Flag.withDescription("Port to listen on; 0 picks a free one (default 0)"),
       Flag.optional
     ),
-    host: text("host", "Interface to bind (default 127.0.0.1)")
+    host: text("host", "Interface to bind (default 127.0.0.1)"),
+    settings: Object.fromEntries(sandboxFlags.map(({ flag, description }) => [flag, text(flag, description)]))
   },
   (flags) =>
-    sandbox({ port: value(flags.port), host: value(flags.host) }).pipe(
+    // Loaded on use: the sandbox's HTTP server and crypto stay out of `--help` and the other commands.
+    Effect.promise(() => import("./commands/sandbox.js")).pipe(
+      Effect.flatMap(({ sandbox }) =>
+        sandbox({
+          port: value(flags.port),
+          host: value(flags.host),
+          settings: Object.fromEntries(Object.entries(flags.settings).map(([flag, option]) => [flag, value(option)]))
+        })
+      ),
       Effect.catch((failure) =>
         Effect.sync(() => {
           process.stderr.write(`${report(failure).lines.join("\n")}\n`)
@@ -127,9 +136,19 @@ const sandboxCommand = Command.make(
     )
 ).pipe(
   Command.withDescription(
-    "Run the local twin of the iPOSpays auth service in the foreground (Ctrl-C stops it): real RS256 tokens, every AUTH_ERR, faults on demand."
+    "Run the local twin of the iPOSpays auth service in the foreground (Ctrl-C stops it): real RS256 tokens, every AUTH_ERR, faults on demand. Each settings flag has an IPOS_SANDBOX_* variable (--fail-next: IPOS_SANDBOX_FAIL_NEXT, …); the demo credentials are replaced with IPOS_SANDBOX_{MERCHANT,ISO,AGENT_OFFICE}_{API,SECRET}_KEY; faults change at run time through the control API (GET/POST/DELETE /_sandbox/faults)."
   ),
-  Command.withExamples([{ command: "ipos-auth sandbox --port 8080", description: "Serve on http://127.0.0.1:8080" }])
+  Command.withExamples([
+    { command: "ipos-auth sandbox --port 8080", description: "Serve on http://127.0.0.1:8080" },
+    {
+      command: "ipos-auth sandbox --fail-next 2:503 --token-lifetime-seconds 20",
+      description: "Two 503s first, then tokens that expire after 20 seconds"
+    },
+    {
+      command: `curl -X POST "$IPOS_AUTH_URL/_sandbox/faults" -d '{"outage":{"seconds":30}}'`,
+      description: "An HTML 503 outage of 30 seconds, from another shell"
+    }
+  ])
 )
 
 /**
@@ -144,5 +163,11 @@ export const cli = Command.make("ipos-auth").pipe(
   Command.withDescription(
     "Mint, refresh and decode iPOSpays authentication tokens, and run a local sandbox of the service. Exit codes: 0 ok, 2 usage or validation (nothing sent), 3 refused by iPOSpays (AUTH_ERR_*), 4 unreachable/timeout/5xx, 5 malformed response."
   ),
-  Command.withSubcommands([token, refresh, decode, sandboxCommand])
+  Command.withSubcommands([token, refresh, decode, sandboxCommand]),
+  Command.withExamples([
+    { command: "ipos-auth sandbox", description: "Run the local twin; it prints the IPOS_* exports to paste" },
+    { command: "TOKEN=$(ipos-auth token)", description: "Mint a token with $IPOS_API_KEY / $IPOS_SECRET_KEY" },
+    { command: 'ipos-auth decode "$TOKEN"', description: "See its claims and when it expires" },
+    { command: 'ipos-auth refresh --token "$TOKEN"', description: "Refresh it" }
+  ])
 )

@@ -20,16 +20,26 @@ import { credentialsIn, mask } from "./Mask.js"
 
 declare const IPOS_AUTH_VERSION: string
 
+// Keys typed as flags are refused as unknown flags; say where they belong instead.
+const keyFlag = /--(api-key|apikey|secret-key|secretkey|secret)\b/i
+const keyFlagHint =
+  "Credentials are read from IPOS_API_KEY and IPOS_SECRET_KEY only: a flag's value would show in `ps` and in shell history."
+
+// Console.log of the default presenter, sent to stderr: help that nobody asked for is not output.
+const stderrConsole: Console.Console = { ...globalThis.console, log: (...args) => console.error(...args) }
+
 const presenter = CliOutput.layerPresenter({
-  present: (event) =>
-    event._tag === "InvalidInvocation"
-      ? Console.error(
-          [
-            ...event.errors.map((error) => `ipos-auth: ${mask(error.message, credentialsIn(process.env))}`),
-            `Run \`${event.commandPath.join(" ")} --help\` for usage.`
-          ].join("\n")
-        )
-      : CliOutput.defaultPresenter.present(event)
+  present: (event) => {
+    if (event._tag === "InvalidInvocation") {
+      const lines = event.errors.map((error) => `ipos-auth: ${mask(error.message, credentialsIn(process.env))}`)
+      if (event.errors.some((error) => keyFlag.test(error.message))) lines.push(keyFlagHint)
+      return Console.error([...lines, `Run \`${event.commandPath.join(" ")} --help\` for usage.`].join("\n"))
+    }
+    // `ipos-auth` alone: the help, on stderr (the program then exits 2).
+    if (event._tag === "Help" && event.reason === "Implicit")
+      return CliOutput.defaultPresenter.present(event).pipe(Effect.provideService(Console.Console, stderrConsole))
+    return CliOutput.defaultPresenter.present(event)
+  }
 })
 
 // The runtime interrupts the program on SIGINT and SIGTERM alike; the exit code tells them apart.
@@ -55,6 +65,12 @@ export const main = (argv: ReadonlyArray<string>): void => {
   process.once("SIGTERM", () => {
     terminated = true
   })
+  // The framework's interactive wizard would print its prompts where a script reads a token.
+  if (!process.stdin.isTTY && argv.some((arg) => arg === "--wizard" || arg.startsWith("--wizard="))) {
+    process.stderr.write("ipos-auth: --wizard needs an interactive terminal\n")
+    process.exitCode = 2
+    return
+  }
   Command.runWith(cli, { version: IPOS_AUTH_VERSION })(argv).pipe(
     Effect.provide(Layer.merge(NodeServices.layer, presenter)),
     (program) => NodeRuntime.runMain(program, { teardown })

@@ -56,7 +56,7 @@ export const decode = (args: DecodeArgs, now: number): DecodeOutcome => {
     `claims     ${JSON.stringify(jwt.claims)}`,
     `issued     ${when(jwt.issuedAt, now)}`,
     `expires    ${when(jwt.expiresAt, now)}`,
-    `expired    ${expired === null ? "unknown (no exp claim)" : expired ? "yes" : "no"}`,
+    `expired    ${expired === null ? `unknown (${"exp" in jwt.claims ? "exp is not a time" : "no exp claim"})` : expired ? "yes" : "no"}`,
     `signature  not verified: iPOSpays publishes no public key, so these claims are unchecked`
   ]
   return { ok: true, stdout: `${lines.join("\n")}\n` }

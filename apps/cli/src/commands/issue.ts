@@ -84,6 +84,31 @@ export const resolveTarget = (
     })
   )
 
+const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+/**
+ * The warning for a plain-`http` address off this machine: the request would carry the keys (or a
+ * token) unencrypted. Loopback addresses (a local sandbox, Prism) get none.
+ *
+ * @example
+ * ```ts
+ * cleartextWarning("http://10.0.0.5:8080", "the API key and secret key")
+ * // "ipos-auth: warning: http://10.0.0.5:8080 is not encrypted: the API key and secret key would cross the network in clear text (use https://)"
+ * cleartextWarning("http://127.0.0.1:8080", "a token") // undefined
+ * ```
+ */
+export const cleartextWarning = (baseUrl: string, what: string): string | undefined => {
+  const url = new URL(baseUrl)
+  if (url.protocol !== "http:" || loopback.test(url.hostname)) return undefined
+  return `ipos-auth: warning: ${url.origin} is not encrypted: ${what} would cross the network in clear text (use https://)`
+}
+
+const warnCleartext = (baseUrl: string, what: string): Effect.Effect<void> =>
+  Effect.sync(() => {
+    const warning = cleartextWarning(baseUrl, what)
+    if (warning !== undefined) process.stderr.write(`${warning}\n`)
+  })
+
 /**
  * `ipos-auth token`: mints a token with the credentials of `IPOS_API_KEY` / `IPOS_SECRET_KEY`.
  *
@@ -102,6 +127,7 @@ export const token = (args: TokenArgs): Effect.Effect<string, CommandFailure> =>
       ...(args.expiry === undefined ? {} : { expiryMinutes: args.expiry })
     })
     const credentials = yield* requireCredentials(config)
+    yield* warnCleartext(config.baseUrl, "the API key and secret key")
     const api = yield* makeAuthApi({ credentials, baseUrl: config.baseUrl, transport: nodeTransport })
     const issued = yield* api.authenticate({ scope: config.scope, expiryMinutes: config.expiryMinutes })
     return formatIssued(issued, args.json)
@@ -127,6 +153,7 @@ export const refresh = (
     // A refresh needs no key, scope or expiry: only where to send (a stray IPOS_SCOPE must not stop it).
     const where = yield* resolveTarget(args, process.env)
     const api = yield* makeAuthApi({ env: where.env, baseUrl: where.baseUrl, transport: nodeTransport })
+    yield* warnCleartext(api.baseUrl, "the token")
     const issued = yield* api.refresh(given)
     return formatIssued(issued, args.json)
   })

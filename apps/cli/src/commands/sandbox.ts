@@ -2,19 +2,42 @@
  * `ipos-auth sandbox`: runs the local twin of the auth service in the foreground until Ctrl-C or
  * SIGTERM, printing its URL, the demo credentials and the exports that point the CLI at it.
  */
-import { describeFaults, type Sandbox, sandboxOptionsFromEnv, startSandbox } from "@ipos/auth-sandbox"
+import { describeFaults, type Sandbox, sandboxEnv, sandboxOptionsFromEnv, startSandbox } from "@ipos/auth-sandbox"
 import * as Effect from "effect/Effect"
 import { type UsageFailure, usage } from "../Outcome.js"
+import { sandboxFlags } from "./sandboxFlags.js"
 
-/** Options of `ipos-auth sandbox`, as typed. */
+/** Options of `ipos-auth sandbox`, as typed: `settings` holds the given settings flags by name. */
 export interface SandboxArgs {
   readonly port: number | undefined
   readonly host: string | undefined
+  readonly settings?: Readonly<Record<string, string | undefined>> | undefined
+}
+
+/**
+ * The environment with each given settings flag in place of its variable, and a way to name the
+ * flag (not the variable) in an error about it.
+ *
+ * @example
+ * ```ts
+ * withFlags({ IPOS_SANDBOX_FAIL_NEXT: "1" }, { "fail-next": "3:503" }).env.IPOS_SANDBOX_FAIL_NEXT // "3:503"
+ * ```
+ */
+export const withFlags = (
+  env: Readonly<Record<string, string | undefined>>,
+  settings: Readonly<Record<string, string | undefined>>
+): { readonly env: Readonly<Record<string, string | undefined>>; readonly rename: (message: string) => string } => {
+  const given = sandboxFlags.filter(({ flag }) => settings[flag] !== undefined)
+  const merged = { ...env }
+  for (const { flag, setting } of given) merged[sandboxEnv[setting]] = settings[flag]
+  const rename = (message: string) =>
+    given.reduce((out, { flag, setting }) => out.split(sandboxEnv[setting]).join(`--${flag}`), message)
+  return { env: merged, rename }
 }
 
 const activeFaults = (sandbox: Sandbox): ReadonlyArray<string> => {
   const lines = describeFaults(sandbox.faults())
-  return lines.length === 0 ? [] : ["Faults on (IPOS_SANDBOX_*):", ...lines.map((line) => `  ${line}`), ""]
+  return lines.length === 0 ? [] : ["Faults on:", ...lines.map((line) => `  ${line}`), ""]
 }
 
 /**
@@ -60,13 +83,18 @@ export const banner = (sandbox: Sandbox): string => {
 export const sandbox = (args: SandboxArgs): Effect.Effect<void, UsageFailure> =>
   Effect.acquireUseRelease(
     Effect.tryPromise({
-      try: () =>
-        startSandbox({
-          ...sandboxOptionsFromEnv(process.env),
+      try: async () => {
+        const { env } = withFlags(process.env, args.settings ?? {})
+        return startSandbox({
+          ...sandboxOptionsFromEnv(env),
           ...(args.port === undefined ? {} : { port: args.port }),
           ...(args.host === undefined ? {} : { host: args.host })
-        }),
-      catch: (error) => usage(`the sandbox could not start: ${error instanceof Error ? error.message : String(error)}`)
+        })
+      },
+      catch: (error) => {
+        const message = error instanceof Error ? error.message : String(error)
+        return usage(`the sandbox could not start: ${withFlags(process.env, args.settings ?? {}).rename(message)}`)
+      }
     }),
     (running) => Effect.sync(() => console.log(banner(running))).pipe(Effect.andThen(Effect.never)),
     (running) => Effect.promise(() => running.stop())

@@ -45,6 +45,14 @@ describe("decode", () => {
   })
 
   it.each([
+    [{ scope: "x" }, "unknown (no exp claim)"],
+    [{ scope: "x", exp: "soon" }, "unknown (exp is not a time)"]
+  ])("says why expiry is unknown for claims %j", (claims, line) => {
+    const outcome = decode({ command: "decode", jwt: jwt(claims), json: false }, 0)
+    expect(outcome.ok && outcome.stdout.split("\n").find((l) => l.startsWith("expired"))).toBe(`expired    ${line}`)
+  })
+
+  it.each([
     ["", "no token to decode: pass it as an argument or on stdin"],
     ["garbage", "Not a JWT: expected 3 segments, got 1"]
   ])("refuses %j with a clear message", (input, message) => {

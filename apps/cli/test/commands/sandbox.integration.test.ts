@@ -6,8 +6,10 @@ import { bin, cleanEnv, runCli } from "../support/runCli.js"
 // commands work against it; SIGTERM stops it cleanly.
 describe("ipos-auth sandbox", () => {
   it("serves on a free port, prints how to use it and its faults, and stops on SIGTERM with 143", async () => {
-    const child = spawn(process.execPath, [bin, "sandbox", "--port", "0", "--host", "127.0.0.1"], {
-      env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "2:503" }),
+    const args = ["sandbox", "--port", "0", "--host", "127.0.0.1", "--token-lifetime-seconds", "20"]
+    const child = spawn(process.execPath, [bin, ...args], {
+      // A flag wins over its variable; variables without a flag still count.
+      env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "2:503", IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS: "5" }),
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""
@@ -31,11 +33,15 @@ describe("ipos-auth sandbox", () => {
       expect(stdout).toContain(
         "  agentOffice  apiKey=demo-agent-office-api-key  secretKey=demo-agent-office-secret-key  scopes: ExternalApi\n"
       )
-      expect(stdout).toContain("Faults on (IPOS_SANDBOX_*):\n  failNext: the next 2 auth requests get an HTML 503\n")
-      const minted = await runCli(["token", "--auth-url", url], {
+      expect(stdout).toContain(
+        "Faults on:\n  failNext: the next 2 auth requests get an HTML 503\n  tokenLifetimeSeconds: tokens live 20 s, whatever minutes are asked\n"
+      )
+      const minted = await runCli(["token", "--auth-url", url, "--json"], {
         env: cleanEnv({ IPOS_API_KEY: "demo-merchant-api-key", IPOS_SECRET_KEY: "demo-merchant-secret-key" })
       })
       expect(minted.code).toBe(0)
+      const { issuedAt, expiresAt } = JSON.parse(minted.stdout) as { issuedAt: string; expiresAt: string }
+      expect(Date.parse(expiresAt) - Date.parse(issuedAt)).toBe(20_000)
     } finally {
       child.kill("SIGTERM")
     }
@@ -57,6 +63,16 @@ describe("ipos-auth sandbox", () => {
     } finally {
       server.close()
     }
+  })
+
+  it("exits 2 with the flag's name for a bad settings flag, never its value", async () => {
+    const result = await runCli(["sandbox", "--fail-next", "lots-of-secret"], {
+      env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "1" })
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      "ipos-auth: the sandbox could not start: --fail-next must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset\n"
+    )
   })
 
   it("exits 2 with the variable's name for a bad IPOS_SANDBOX_* value, never its value", async () => {

@@ -18,9 +18,17 @@ export const cleanEnv = (extra: Record<string, string> = {}): Record<string, str
   return { ...env, NO_COLOR: "1", ...extra }
 }
 
+/** The names of the key variables whose values appear in the output (never the values). */
+const leakedKeys = (env: Record<string, string>, output: string): ReadonlyArray<string> =>
+  ["IPOS_API_KEY", "IPOS_SECRET_KEY"].filter((name) => {
+    const value = env[name]?.trim()
+    return value !== undefined && value.length >= 4 && output.includes(value)
+  })
+
 /**
  * Runs `ipos-auth ...args` with `env` (nothing inherited from IPOS_*), optional stdin, and a
- * time limit after which it is killed (a hung CLI fails the test instead of the run).
+ * time limit after which it is killed (a hung CLI fails the test instead of the run). Every run is
+ * scanned: when the API key or the secret key of `env` appears on stdout or stderr, the run fails.
  */
 export const runCli = (
   args: ReadonlyArray<string>,
@@ -40,7 +48,10 @@ export const runCli = (
     child.once("error", reject)
     child.once("close", (code) => {
       clearTimeout(timer)
-      resolve({ code, stdout, stderr })
+      const leaked = leakedKeys(env, stdout + stderr)
+      if (leaked.length > 0)
+        reject(new Error(`ipos-auth ${args[0] ?? ""} printed the value of ${leaked.join(" and ")}`))
+      else resolve({ code, stdout, stderr })
     })
     if (stdin === undefined) child.stdin.end()
     else child.stdin.end(stdin)
