@@ -16,25 +16,38 @@ if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt
 fi
 
 want=$(node -p 'require("./package.json").packageManager.split("@")[1]')
+dev=$(node -p 'require("./package.json").devDependencies.pnpm')
+if [ "$dev" != "$want" ]; then
+  echo "package.json: devDependencies.pnpm ($dev) must be the packageManager's version ($want)" >&2
+  exit 2
+fi
 have=$(pnpm --version 2>/dev/null || true)
+# pnpm is also a root devDependency at the same version: after the install it is in
+# node_modules/.bin, which npm scripts (and turbo, which runs tasks with pnpm) find first.
+pnpm=(pnpm)
 if [ "$have" != "$want" ]; then
-  say "installing pnpm $want (found: ${have:-none})"
-  if ! npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want"; then
-    echo "could not install pnpm $want globally (is the npm prefix writable?)." >&2
-    echo "install it yourself, e.g. 'sudo npm install -g pnpm@$want', then run this again." >&2
-    exit 1
+  if [ -z "$have" ] && npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want" 2>/dev/null; then
+    say "installed pnpm $want globally"
+    hash -r
+  else
+    # A global pnpm of another version is left alone, and an unwritable npm prefix is no reason to stop.
+    say "using pnpm $want through npx (global pnpm: ${have:-none}, left as it is)"
+    pnpm=(npx --yes "pnpm@$want")
   fi
-  hash -r
 fi
 
 if [ -f node_modules/.pnpm/lock.yaml ] && cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml; then
   say "dependencies up to date"
 else
   say "installing dependencies (pnpm install --frozen-lockfile)"
-  pnpm install --frozen-lockfile --reporter=append-only
+  "${pnpm[@]}" install --frozen-lockfile --reporter=append-only
 fi
+[ "${pnpm[0]}" = pnpm ] || pnpm=(node_modules/.bin/pnpm)
 
 # The interface contract promises `pnpm exec ipos-auth` after set-up: build the CLI and what it
 # bundles (a turbo cache hit when nothing changed).
 say "building ipos-auth (turbo; cached when nothing changed)"
-pnpm exec turbo run build --filter=@ipos/auth-cli... --output-logs=errors-only
+"${pnpm[@]}" exec turbo run build --filter=@ipos/auth-cli... --output-logs=errors-only
+if [ "${pnpm[0]}" != pnpm ]; then
+  say "pnpm $want is not on your PATH: run it as node_modules/.bin/pnpm (e.g. node_modules/.bin/pnpm exec ipos-auth)"
+fi
