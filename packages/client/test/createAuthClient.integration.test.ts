@@ -1,6 +1,7 @@
 import { namedExamples, type Prism, specServers, startPrism } from "@ipos/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createAuthClient, servers } from "../src/index.js"
+import { vendorErrorRows } from "./support/vendorErrors.js"
 
 // The openapi-fetch client against Prism mocking spec/openapi.yaml: every named example comes back
 // exactly, and Prism's request validation rejects what the contract forbids.
@@ -50,14 +51,31 @@ describe("createAuthClient against Prism", () => {
     expect(result.data).toEqual(example.value)
   })
 
-  it("receives an AuthError under 4xx when the status is forced", async () => {
+  it("names every error example after its code and gives it the vendor's message", () => {
+    const errors = examples
+      .filter((e) => e.name.startsWith("AUTH_ERR_"))
+      .map((e) => [e.operation, e.name, e.value.errorMessage] as const)
+    expect(errors).toEqual(expect.arrayContaining(vendorErrorRows.map((row) => [...row])))
+    expect(errors).toHaveLength(vendorErrorRows.length)
+    for (const e of examples.filter((x) => x.name.startsWith("AUTH_ERR_"))) expect(e.value.errorCode).toBe(e.name)
+  })
+
+  it.each(vendorErrorRows)("receives %s %s as an AuthError under a forced 401", async (operation, code, message) => {
     const client = createAuthClient({ baseUrl: prism.url })
-    const result = await client.POST("/v1/refresh-token", {
-      params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
-      headers: { Prefer: "code=401, example=AUTH_ERR_008" }
-    })
+    const headers = { Prefer: `code=401, example=${code}` }
+    const result =
+      operation === "/v1/authenticate-token"
+        ? await client.POST("/v1/authenticate-token", {
+            params: { header: { ...credentials, scope: "PaymentTokenization" } },
+            headers
+          })
+        : await client.POST("/v1/refresh-token", {
+            params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
+            headers
+          })
     expect(result.response.status).toBe(401)
-    expect(result.error).toEqual({ errorCode: "AUTH_ERR_008", errorMessage: "Invalid Signature." })
+    expect(result.data).toBeUndefined()
+    expect(result.error).toEqual({ errorCode: code, errorMessage: message })
   })
 
   it("is rejected by Prism's validation when a required header is missing", async () => {

@@ -1,6 +1,7 @@
 import { namedExamples, type Prism, startPrism } from "@ipos/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { authenticateToken, createClient, refreshToken } from "../src/sdk.js"
+import { vendorErrorRows } from "./support/vendorErrors.js"
 
 // The @hey-api/openapi-ts SDK against Prism mocking spec/openapi.yaml.
 let prism: Prism
@@ -25,6 +26,24 @@ describe("hey-api SDK against Prism", () => {
           })
     expect(result.response.status).toBe(200)
     expect(result.data).toEqual(example.value)
+  })
+
+  it.each(vendorErrorRows)("receives %s %s as an AuthError under a forced 401", async (operation, code, message) => {
+    const client = createClient({ baseUrl: prism.url })
+    const prefer = { Prefer: `code=401, example=${code}` }
+    const result =
+      operation === "/v1/authenticate-token"
+        ? await authenticateToken({
+            client,
+            headers: { apiKey: "sdk-key", secretKey: "sdk-secret", scope: "BatchReport", ...prefer }
+          })
+        : await refreshToken({
+            client,
+            headers: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", ...prefer }
+          })
+    expect(result.response.status).toBe(401)
+    expect(result.data).toBeUndefined()
+    expect(result.error).toEqual({ errorCode: code, errorMessage: message })
   })
 
   it("is rejected by Prism's validation when the refreshToken header is missing", async () => {
