@@ -34,19 +34,23 @@ describe("createAuthClient against Prism", () => {
     ])
   })
 
-  it.each(examples.map((e) => [`${e.operation} ${e.name}`, e] as const))("%s", async (_, example) => {
+  // One valid call of an operation, with Prism's `Prefer` header.
+  const send = (operation: string, prefer: string) => {
     const client = createAuthClient({ baseUrl: prism.url })
-    const headers = { Prefer: `example=${example.name}` }
-    const result =
-      example.operation === "/v1/authenticate-token"
-        ? await client.POST("/v1/authenticate-token", {
-            params: { header: { ...credentials, scope: "PaymentTokenization", jwtTokenExpiryMinutes: 60 } },
-            headers
-          })
-        : await client.POST("/v1/refresh-token", {
-            params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
-            headers
-          })
+    const headers = { Prefer: prefer }
+    return operation === "/v1/authenticate-token"
+      ? client.POST("/v1/authenticate-token", {
+          params: { header: { ...credentials, scope: "PaymentTokenization", jwtTokenExpiryMinutes: 60 } },
+          headers
+        })
+      : client.POST("/v1/refresh-token", {
+          params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
+          headers
+        })
+  }
+
+  it.each(examples.map((e) => [`${e.operation} ${e.name}`, e] as const))("%s", async (_, example) => {
+    const result = await send(example.operation, `example=${example.name}`)
     expect(result.response.status).toBe(200)
     expect(result.data).toEqual(example.value)
   })
@@ -61,18 +65,7 @@ describe("createAuthClient against Prism", () => {
   })
 
   it.each(vendorErrorRows)("receives %s %s as an AuthError under a forced 401", async (operation, code, message) => {
-    const client = createAuthClient({ baseUrl: prism.url })
-    const headers = { Prefer: `code=401, example=${code}` }
-    const result =
-      operation === "/v1/authenticate-token"
-        ? await client.POST("/v1/authenticate-token", {
-            params: { header: { ...credentials, scope: "PaymentTokenization" } },
-            headers
-          })
-        : await client.POST("/v1/refresh-token", {
-            params: { header: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } },
-            headers
-          })
+    const result = await send(operation, `code=401, example=${code}`)
     expect(result.response.status).toBe(401)
     expect(result.data).toBeUndefined()
     expect(result.error).toEqual({ errorCode: code, errorMessage: message })

@@ -11,36 +11,28 @@ beforeAll(async () => {
 afterAll(() => prism?.stop())
 
 describe("hey-api SDK against Prism", () => {
-  it.each(namedExamples().map((e) => [`${e.operation} ${e.name}`, e] as const))("%s", async (_, example) => {
+  // One valid call of an operation, with Prism's `Prefer` header.
+  const send = (operation: string, prefer: string) => {
     const client = createClient({ baseUrl: prism.url })
-    const headers = { Prefer: `example=${example.name}` }
-    const result =
-      example.operation === "/v1/authenticate-token"
-        ? await authenticateToken({
-            client,
-            headers: { apiKey: "sdk-key", secretKey: "sdk-secret", scope: "BatchReport", ...headers }
-          })
-        : await refreshToken({
-            client,
-            headers: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", ...headers }
-          })
+    return operation === "/v1/authenticate-token"
+      ? authenticateToken({
+          client,
+          headers: { apiKey: "sdk-key", secretKey: "sdk-secret", scope: "BatchReport", Prefer: prefer }
+        })
+      : refreshToken({
+          client,
+          headers: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", Prefer: prefer }
+        })
+  }
+
+  it.each(namedExamples().map((e) => [`${e.operation} ${e.name}`, e] as const))("%s", async (_, example) => {
+    const result = await send(example.operation, `example=${example.name}`)
     expect(result.response.status).toBe(200)
     expect(result.data).toEqual(example.value)
   })
 
   it.each(vendorErrorRows)("receives %s %s as an AuthError under a forced 401", async (operation, code, message) => {
-    const client = createClient({ baseUrl: prism.url })
-    const prefer = { Prefer: `code=401, example=${code}` }
-    const result =
-      operation === "/v1/authenticate-token"
-        ? await authenticateToken({
-            client,
-            headers: { apiKey: "sdk-key", secretKey: "sdk-secret", scope: "BatchReport", ...prefer }
-          })
-        : await refreshToken({
-            client,
-            headers: { refreshToken: true, token: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", ...prefer }
-          })
+    const result = await send(operation, `code=401, example=${code}`)
     expect(result.response.status).toBe(401)
     expect(result.data).toBeUndefined()
     expect(result.error).toEqual({ errorCode: code, errorMessage: message })
