@@ -42,7 +42,9 @@ else
   say "installing dependencies (pnpm install --frozen-lockfile)"
   "${pnpm[@]}" install --frozen-lockfile --reporter=append-only
 fi
-[ "${pnpm[0]}" = pnpm ] || pnpm=(node_modules/.bin/pnpm)
+# Absolute: pnpm puts its own directory first on the PATH of what it runs, and turbo runs tasks in
+# each package directory, where a relative one would not resolve.
+[ "${pnpm[0]}" = pnpm ] || pnpm=("$PWD/node_modules/.bin/pnpm")
 
 # The interface contract promises `pnpm exec ipos-auth` after set-up: build the CLI and what it
 # bundles (a turbo cache hit when nothing changed).
