@@ -16,40 +16,41 @@ if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt
 fi
 
 want=$(node -p 'require("./package.json").packageManager.split("@")[1]')
-dev=$(node -p 'require("./package.json").devDependencies.pnpm')
-if [ "$dev" != "$want" ]; then
-  echo "package.json: devDependencies.pnpm ($dev) must be the packageManager's version ($want)" >&2
-  exit 2
-fi
 have=$(pnpm --version 2>/dev/null || true)
-# pnpm is also a root devDependency at the same version: after the install it is in
-# node_modules/.bin, which npm scripts (and turbo, which runs tasks with pnpm) find first.
-pnpm=(pnpm)
+# When the global pnpm cannot be used, a private copy in .cache/pnpm; after the install a shim for it
+# goes to node_modules/.bin, which npm scripts (and turbo, which runs tasks with pnpm) find first.
+private_pnpm=""
 if [ "$have" != "$want" ]; then
   if [ -z "$have" ] && npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want" 2>/dev/null; then
     say "installed pnpm $want globally"
     hash -r
   else
     # A global pnpm of another version is left alone, and an unwritable npm prefix is no reason to stop.
-    say "using pnpm $want through npx (global pnpm: ${have:-none}, left as it is)"
-    pnpm=(npx --yes "pnpm@$want")
+    say "installing pnpm $want into .cache/pnpm (global pnpm: ${have:-none}, left as it is)"
+    npm install --prefix .cache/pnpm --no-save --no-package-lock --no-fund --no-audit --loglevel=error "pnpm@$want"
+    private_pnpm="$PWD/.cache/pnpm/node_modules/pnpm/bin/pnpm.cjs"
   fi
 fi
+run_pnpm() {
+  if [ -n "$private_pnpm" ]; then node "$private_pnpm" "$@"; else pnpm "$@"; fi
+}
 
 if [ -f node_modules/.pnpm/lock.yaml ] && cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml; then
   say "dependencies up to date"
 else
   say "installing dependencies (pnpm install --frozen-lockfile)"
-  "${pnpm[@]}" install --frozen-lockfile --reporter=append-only
+  run_pnpm install --frozen-lockfile --reporter=append-only
 fi
-# Absolute: pnpm puts its own directory first on the PATH of what it runs, and turbo runs tasks in
-# each package directory, where a relative one would not resolve.
-[ "${pnpm[0]}" = pnpm ] || pnpm=("$PWD/node_modules/.bin/pnpm")
+if [ -n "$private_pnpm" ]; then
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$private_pnpm" >node_modules/.bin/pnpm
+  chmod +x node_modules/.bin/pnpm
+fi
 
 # The interface contract promises `pnpm exec ipos-auth` after set-up: build the CLI and what it
 # bundles (a turbo cache hit when nothing changed).
 say "building ipos-auth (turbo; cached when nothing changed)"
-"${pnpm[@]}" exec turbo run build --filter=@ipos/auth-cli... --output-logs=errors-only
-if [ "${pnpm[0]}" != pnpm ]; then
+# turbo itself, with node_modules/.bin first on its PATH (as in npm scripts): it runs tasks with pnpm.
+PATH="$PWD/node_modules/.bin:$PATH" node_modules/.bin/turbo run build --filter=@ipos/auth-cli... --output-logs=errors-only
+if [ -n "$private_pnpm" ]; then
   say "pnpm $want is not on your PATH: run it as node_modules/.bin/pnpm (e.g. node_modules/.bin/pnpm exec ipos-auth)"
 fi
