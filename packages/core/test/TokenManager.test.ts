@@ -556,9 +556,13 @@ describe("TokenManager", () => {
       const { manager } = yield* harness({ manager: { keepFresh: true, scope: "BatchReport" } })
       yield* manager.getToken()
       const labels = { scope: "BatchReport", credentials: (yield* manager.getManagedToken()).credentialsId }
+      const gauge = Metric.withAttributes(Metrics.secondsToExpiry, labels)
       yield* advance(90_000, 1000)
-      const seconds = yield* Metric.value(Metric.withAttributes(Metrics.secondsToExpiry, labels))
-      expect(seconds.value).toBe((EXPIRES - 90_000) / 1000)
+      expect((yield* Metric.value(gauge)).value).toBe((EXPIRES - 90_000) / 1000)
+      // One second later, without any call: the gauge moved by exactly one second.
+      yield* TestClock.adjust(1000)
+      yield* settle
+      expect((yield* Metric.value(gauge)).value).toBe((EXPIRES - 91_000) / 1000)
     })
   )
 

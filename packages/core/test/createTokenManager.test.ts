@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process"
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
 import { InvalidCredentials } from "../src/AuthError.js"
 import { createTokenManager } from "../src/createTokenManager.js"
@@ -276,5 +277,39 @@ describe("createTokenManager (Promise facade)", () => {
     await tokens.close()
     await expect(tokens.getToken()).rejects.toBeInstanceOf(ManagerClosed)
     expect(server.count()).toBe(1)
+  })
+})
+
+describe("createTokenManager in a process", () => {
+  // Run as a script: the process must end by itself when the manager holds no token, keepFresh or not.
+  const entry = new URL("../src/createTokenManager.ts", import.meta.url).href
+  const runScript = (body: string) =>
+    new Promise<number | null>((resolve, reject) => {
+      const script = `import { createTokenManager } from ${JSON.stringify(entry)}\n${body}`
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        stdio: "ignore"
+      })
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL")
+        reject(new Error("the process was still alive after 20 s"))
+      }, 20_000)
+      child.once("exit", (code) => {
+        clearTimeout(timer)
+        resolve(code)
+      })
+    })
+
+  it("ends by itself when an idle keepFresh manager was never asked for a token", async () => {
+    const body = `createTokenManager({ apiKey: "idle-fake-api-key", secretKey: "idle-fake-secret", keepFresh: true })`
+    expect(await runScript(body)).toBe(0)
+  })
+
+  it("ends by itself after a keepFresh manager's acquisition failed", async () => {
+    const body = [
+      `const tokens = createTokenManager({ apiKey: "idle-fake-api-key", secretKey: "idle-fake-secret", keepFresh: true,`,
+      `  baseUrl: "http://127.0.0.1:9", retry: { maxAttempts: 1 } })`,
+      `await tokens.getToken().then(() => process.exit(3), () => undefined)`
+    ].join("\n")
+    expect(await runScript(body)).toBe(0)
   })
 })

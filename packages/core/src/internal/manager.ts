@@ -347,19 +347,6 @@ export const makeEngine = (
         ]).pipe(Effect.asVoid)
       })
 
-    // With keepFresh the manager runs in the background anyway: keep seconds-to-expiry current for
-    // scrapes. Without it, no timer may keep a process alive.
-    if (options.keepFresh) {
-      run(
-        Effect.forever(
-          Effect.andThen(
-            Effect.sleep(GAUGE_PERIOD_MS),
-            Effect.suspend(() => Effect.forEach(slots(), gauges, { discard: true }))
-          )
-        )
-      )
-    }
-
     /** One acquisition: refresh when sensible, authenticate otherwise or when the refresh is refused. */
     const acquire = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
       Effect.gen(function* () {
@@ -595,7 +582,11 @@ export const makeEngine = (
       return true
     }
 
-    /** keepFresh: wake up when the next thing is due for this slot. */
+    /**
+     * keepFresh: wake up when the next thing is due for this slot, and at least every second while
+     * it holds a token, to keep its gauges current for scrapes. Nothing is scheduled while no token
+     * is held, so an idle manager keeps no process alive.
+     */
     const schedule = (slot: Slot): void => {
       slot.timer?.interruptUnsafe()
       slot.timer = undefined
@@ -604,26 +595,27 @@ export const makeEngine = (
       const mono = monoNow()
       const refreshTarget = Math.max(h.refreshAtMono, slot.nextAttemptMono)
       const target = Math.min(refreshTarget, h.usableUntilMono)
-      const delay = Math.max(0, Math.ceil(target - mono))
+      const delay = Math.min(GAUGE_PERIOD_MS, Math.max(0, Math.ceil(target - mono)))
       slot.timer = run(
         Effect.sleep(delay).pipe(
           Effect.andThen(
-            Effect.sync(() => {
+            Effect.suspend(() => {
               slot.timer = undefined
               const current = slot.held
-              if (current !== h) return
+              if (current !== h) return Effect.void
               const wall = wallNow()
               const now = monoNow()
               if (!usable(current, wall, now)) {
                 expire(slot, current)
                 if (slot.inflight === undefined) start(slot)
-                return
+                return Effect.void
               }
               if (due(current, wall, now) && slot.inflight === undefined && now >= slot.nextAttemptMono) {
                 start(slot)
               } else if (slot.inflight === undefined) {
                 schedule(slot)
               }
+              return gauges(slot)
             })
           )
         )
@@ -664,10 +656,6 @@ export const makeEngine = (
       }
     }
 
-    function slots(): ReadonlyArray<Slot> {
-      return [...defaultSlots.values(), ...otherSlots.values()]
-    }
-
     const subscribe = (listener: (event: TokenEvent) => void): (() => void) => {
       listeners.add(listener)
       return () => {
@@ -685,7 +673,7 @@ export const makeEngine = (
       invalidate,
       isClosed: () => closed,
       status,
-      slots,
+      slots: () => [...defaultSlots.values(), ...otherSlots.values()],
       subscribe,
       events: Stream.fromPubSub(pubsub),
       updateGauges: gauges
