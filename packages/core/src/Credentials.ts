@@ -83,19 +83,11 @@ export const makeCredentials = (
     }
   })
 
-// Per process: an identifier cannot be used to confirm a guessed key offline.
-const idSalt = (() => {
-  const bytes = new Uint32Array(2)
-  const crypto = globalThis.crypto
-  if (typeof crypto?.getRandomValues === "function") crypto.getRandomValues(bytes)
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 0x1_0000_0000)
-  return `${bytes[0]?.toString(16)}${bytes[1]?.toString(16)}`
-})()
-
 /**
- * A short, non-reversible identifier of a credential set (a 32-bit hash of both keys and a random
- * salt drawn once per process), used in events and status to tell credential sets apart without
- * carrying either key. Stable within a process, different across processes.
+ * A short, non-reversible identifier of a credential set (a 32-bit hash of both keys), used in
+ * events, status and metric labels to tell credential sets apart without carrying either key. It
+ * is the same in every process (metric series survive restarts); as it covers the secret key too,
+ * it cannot confirm a guessed API key.
  *
  * @example
  * ```ts
@@ -107,4 +99,4 @@ const idSalt = (() => {
  * @category utils
  */
 export const credentialsId = (credentials: Credentials): string =>
-  shortHash(`${idSalt}\u0000${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}`)
+  shortHash(`${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}`)

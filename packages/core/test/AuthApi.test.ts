@@ -259,6 +259,16 @@ describe("AuthApi", () => {
       }
     ],
     [
+      "a 502 whose body looks like an AUTH_ERR outside the spec (a gateway's)",
+      { kind: "raw", status: 502, body: JSON.stringify({ errorCode: "AUTH_ERR_GATEWAY" }) },
+      { _tag: "Unavailable", status: 502, retried: true }
+    ],
+    [
+      "a 429 whose body looks like an AUTH_ERR outside the spec",
+      { kind: "raw", status: 429, body: JSON.stringify({ errorCode: "AUTH_ERR_9999", errorMessage: "Slow down" }) },
+      { _tag: "RateLimited", retried: true }
+    ],
+    [
       "a 404 HTML page",
       { kind: "raw", status: 404, body: "<html>Not Found</html>", headers: { "content-type": "text/html" } },
       { _tag: "MalformedResponse", reason: "a body that is not JSON", status: 404, retried: false }

@@ -65,19 +65,25 @@ const EXCERPT_MAX = 80
 const MESSAGE_MAX = 200
 
 const isAuthErrorBody = Schema.is(AuthErrorBody)
+const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
 
-// Beyond the spec's shape (three digits, a message): any `AUTH_ERR_*` code is still a refusal by
-// iPOSpays, kept verbatim as an unknown code, and a missing message does not hide the code. The
-// code is bounded to word characters, so it is safe to print.
+// Beyond the spec's shape (three digits and a message), any `AUTH_ERR_*` code is still a refusal,
+// kept verbatim as an unknown code, and a missing message does not hide the code — but not under a
+// 5xx or 429, where such a body is more likely a gateway's than the auth service's verdict. The code
+// is bounded to word characters, so it is safe to print.
 const looseAuthErrorCode = /^AUTH_ERR_\w{1,16}$/
-const looseRefusal = (value: unknown): { readonly code: string; readonly message: string } | undefined => {
+const refusalOf = (
+  value: unknown,
+  status: number
+): { readonly code: string; readonly message: string } | undefined => {
+  if (isAuthErrorBody(value)) return { code: value.errorCode, message: value.errorMessage }
+  if (status >= 500 || status === 429) return undefined
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined
   const { errorCode, errorMessage } = value as Record<string, unknown>
   if (typeof errorCode !== "string" || !looseAuthErrorCode.test(errorCode)) return undefined
   if (errorMessage !== undefined && errorMessage !== null && typeof errorMessage !== "string") return undefined
   return { code: errorCode, message: errorMessage ?? "" }
 }
-const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
 
 const excerptOf = (body: RawBody, secrets: ReadonlyArray<string>): string => {
   switch (body.kind) {
@@ -131,16 +137,12 @@ export const classify = (
     )
   }
   if (body.kind === "json") {
-    if (isAuthErrorBody(body.value)) {
-      return Result.fail(
-        makeRejection(body.value.errorCode, scrub(body.value.errorMessage, secrets, MESSAGE_MAX), status)
-      )
+    const refusal = refusalOf(body.value, status)
+    if (refusal !== undefined) {
+      return Result.fail(makeRejection(refusal.code, scrub(refusal.message, secrets, MESSAGE_MAX), status))
     }
     const decoded = decodeTokenResponse(body.value)
     if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
-    const loose = looseRefusal(body.value)
-    if (loose !== undefined)
-      return Result.fail(makeRejection(loose.code, scrub(loose.message, secrets, MESSAGE_MAX), status))
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(answer.retryAfter, now)
