@@ -21,14 +21,24 @@ have=$(pnpm --version 2>/dev/null || true)
 # goes to node_modules/.bin, which npm scripts (and turbo, which runs tasks with pnpm) find first.
 private_pnpm=""
 if [ "$have" != "$want" ]; then
+  installed=false
   if [ -z "$have" ] && npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want" 2>/dev/null; then
-    say "installed pnpm $want globally"
     hash -r
-  else
+    # Installed, but usable only if the global bin directory is on PATH.
+    if [ "$(pnpm --version 2>/dev/null || true)" = "$want" ]; then
+      say "installed pnpm $want globally"
+      installed=true
+    fi
+  fi
+  if [ "$installed" = false ]; then
     # A global pnpm of another version is left alone, and an unwritable npm prefix is no reason to stop.
-    say "installing pnpm $want into .cache/pnpm (global pnpm: ${have:-none}, left as it is)"
-    npm install --prefix .cache/pnpm --no-save --no-package-lock --no-fund --no-audit --loglevel=error "pnpm@$want"
     private_pnpm="$PWD/.cache/pnpm/node_modules/pnpm/bin/pnpm.cjs"
+    if [ "$(node "$private_pnpm" --version 2>/dev/null || true)" = "$want" ]; then
+      say "using pnpm $want from .cache/pnpm (global pnpm: ${have:-none}, left as it is)"
+    else
+      say "installing pnpm $want into .cache/pnpm (global pnpm: ${have:-none}, left as it is)"
+      npm install --prefix .cache/pnpm --no-save --no-package-lock --no-fund --no-audit --loglevel=error "pnpm@$want"
+    fi
   fi
 fi
 run_pnpm() {

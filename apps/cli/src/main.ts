@@ -65,9 +65,11 @@ export const main = (argv: ReadonlyArray<string>): void => {
   process.once("SIGTERM", () => {
     terminated = true
   })
-  // The framework's interactive wizard would print its prompts where a script reads a token.
-  if (!process.stdin.isTTY && argv.some((arg) => arg === "--wizard" || arg.startsWith("--wizard="))) {
-    process.stderr.write("ipos-auth: --wizard needs an interactive terminal\n")
+  // The framework's interactive wizard would print its prompts where a script reads a token
+  // (`TOKEN=$(ipos-auth token --wizard)`), or wait for answers nobody can type.
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true
+  if (!interactive && argv.some((arg) => arg === "--wizard" || arg.startsWith("--wizard="))) {
+    process.stderr.write("ipos-auth: --wizard needs an interactive terminal (stdin and stdout)\n")
     process.exitCode = 2
     return
   }

@@ -38,6 +38,35 @@ describe("ipos-auth", () => {
     expect(result.stdout).toContain("ipos-auth")
   })
 
+  it("prints its help on stderr, not stdout, and exits 2 when run without a command", async () => {
+    const result = await runCli([])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toContain("USAGE\n  ipos-auth <subcommand> [flags]")
+  })
+
+  it("points at the environment when keys are given as flags, never echoing them", async () => {
+    const result = await runCli(["token", "--secret-key", "typed-secret-value"])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      [
+        "ipos-auth: Unrecognized flag: --secret-key in command ipos-auth token",
+        "Credentials are read from IPOS_API_KEY and IPOS_SECRET_KEY only: a flag's value would show in `ps` and in shell history.",
+        "Run `ipos-auth token --help` for usage.",
+        ""
+      ].join("\n")
+    )
+  })
+
+  it("refuses --wizard without a terminal instead of printing prompts where a script reads a token", async () => {
+    const result = await runCli(["token", "--wizard"])
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "ipos-auth: --wizard needs an interactive terminal (stdin and stdout)\n"
+    })
+  })
+
   it.each([
     [["token", "--bogus"], "Unrecognized flag: --bogus"],
     [["frobnicate"], "frobnicate"],

@@ -80,22 +80,20 @@ export const banner = (sandbox: Sandbox): string => {
  * sandbox({ port: 8080, host: undefined }).pipe(NodeRuntime.runMain)
  * ```
  */
-export const sandbox = (args: SandboxArgs): Effect.Effect<void, UsageFailure> =>
-  Effect.acquireUseRelease(
+export const sandbox = (args: SandboxArgs): Effect.Effect<void, UsageFailure> => {
+  const { env, rename } = withFlags(process.env, args.settings ?? {})
+  return Effect.acquireUseRelease(
     Effect.tryPromise({
-      try: async () => {
-        const { env } = withFlags(process.env, args.settings ?? {})
-        return startSandbox({
+      try: async () =>
+        startSandbox({
           ...sandboxOptionsFromEnv(env),
           ...(args.port === undefined ? {} : { port: args.port }),
           ...(args.host === undefined ? {} : { host: args.host })
-        })
-      },
-      catch: (error) => {
-        const message = error instanceof Error ? error.message : String(error)
-        return usage(`the sandbox could not start: ${withFlags(process.env, args.settings ?? {}).rename(message)}`)
-      }
+        }),
+      catch: (error) =>
+        usage(`the sandbox could not start: ${rename(error instanceof Error ? error.message : String(error))}`)
     }),
     (running) => Effect.sync(() => console.log(banner(running))).pipe(Effect.andThen(Effect.never)),
     (running) => Effect.promise(() => running.stop())
   )
+}

@@ -209,6 +209,17 @@ describe("ipos-auth refresh", () => {
     expect(result.code).toBe(0)
   })
 
+  it("warns before a token would travel over plain http off this machine", async () => {
+    // The token is refused locally (not a JWT), so nothing is sent to the non-loopback address.
+    const result = await runCli(["refresh", "--token", "not-a-jwt", "--auth-url", "http://192.0.2.10:8080"], {
+      env: cleanEnv()
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr.split("\n")[0]).toBe(
+      "ipos-auth: warning: http://192.0.2.10:8080 is not encrypted: the token would cross the network in clear text (use https://)"
+    )
+  })
+
   it("exits 2 without a token, and for a value that is not a JWT, sending nothing", async () => {
     expect(await runCli(["refresh"], { env, stdin: "" })).toEqual({
       code: 2,

@@ -51,11 +51,14 @@ export const createSandboxServer = (ctx: Context): Server => {
     }
   }
 
+  const originOf = (req: IncomingMessage): string | undefined =>
+    typeof req.headers.origin === "string" ? req.headers.origin : undefined
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now()
     const method = req.method ?? "GET"
     const path = pathOf(req.url)
-    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined
+    const origin = originOf(req)
     const done = (endpoint: RequestLogEntry["endpoint"], status: number | null, reply?: Reply) =>
       log({
         method,
@@ -118,9 +121,8 @@ export const createSandboxServer = (ctx: Context): Server => {
       // A bug, not a client's fault: answer 500 if still possible, never crash the process.
       if (!res.headersSent && !res.destroyed) {
         const body = JSON.stringify({ error: STATUS_CODES[500] })
-        const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined
         res.writeHead(500, {
-          ...corsHeaders(settings.cors, origin),
+          ...corsHeaders(settings.cors, originOf(req)),
           "Content-Type": "application/json",
           "Content-Length": String(Buffer.byteLength(body))
         })
