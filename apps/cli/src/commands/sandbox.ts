@@ -84,7 +84,7 @@ export const sandbox = (args: SandboxArgs): Effect.Effect<void, UsageFailure> =>
   const { env, rename } = withFlags(process.env, args.settings ?? {})
   return Effect.acquireUseRelease(
     Effect.tryPromise({
-      try: async () =>
+      try: () =>
         startSandbox({
           ...sandboxOptionsFromEnv(env),
           ...(args.port === undefined ? {} : { port: args.port }),
