@@ -72,10 +72,7 @@ const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
 // 5xx or 429, where such a body is more likely a gateway's than the auth service's verdict. The code
 // is bounded to word characters, so it is safe to print.
 const looseAuthErrorCode = /^AUTH_ERR_\w{1,16}$/
-const refusalOf = (
-  value: unknown,
-  status: number
-): { readonly code: string; readonly message: string } | undefined => {
+const refusalOf = (value: unknown, status: number): { readonly code: string; readonly message: string } | undefined => {
   if (isAuthErrorBody(value)) return { code: value.errorCode, message: value.errorMessage }
   if (status >= 500 || status === 429) return undefined
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined
