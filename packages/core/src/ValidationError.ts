@@ -67,6 +67,16 @@ export class ValidationError extends Data.TaggedError("ValidationError")<{
   }
 }
 
+// One of a fixed set of strings; the value is never echoed (it may be a misplaced secret).
+const oneOf = <A extends string>(
+  allowed: ReadonlyArray<A>,
+  value: unknown,
+  field: ValidationField
+): Result.Result<A, ValidationError> =>
+  typeof value === "string" && (allowed as ReadonlyArray<string>).includes(value)
+    ? Result.succeed(value as A)
+    : Result.fail(new ValidationError({ field, reason: `must be one of ${allowed.join(", ")} (value not shown)` }))
+
 /**
  * Checks a scope.
  *
@@ -83,10 +93,7 @@ export class ValidationError extends Data.TaggedError("ValidationError")<{
 export const validateScope = (
   value: unknown,
   field: ValidationField = "scope"
-): Result.Result<Scope, ValidationError> =>
-  typeof value === "string" && (scopes as ReadonlyArray<string>).includes(value)
-    ? Result.succeed(value as Scope)
-    : Result.fail(new ValidationError({ field, reason: `must be one of ${scopes.join(", ")} (value not shown)` }))
+): Result.Result<Scope, ValidationError> => oneOf(scopes, value, field)
 
 /**
  * Checks an environment name.
@@ -103,10 +110,7 @@ export const validateScope = (
 export const validateEnvironment = (
   value: unknown,
   field: ValidationField = "env"
-): Result.Result<Environment, ValidationError> =>
-  typeof value === "string" && (environments as ReadonlyArray<string>).includes(value)
-    ? Result.succeed(value as Environment)
-    : Result.fail(new ValidationError({ field, reason: `must be one of ${environments.join(", ")} (value not shown)` }))
+): Result.Result<Environment, ValidationError> => oneOf(environments, value, field)
 
 /**
  * The accepted token lifetimes, in minutes (the API answers `AUTH_ERR_011`/`012` outside).

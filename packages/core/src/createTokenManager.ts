@@ -237,6 +237,23 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
  * @since 0.1.0
  * @category constructors
  */
+// The status of a scope no token can be held for: bad options, or an unknown scope asked for.
+const failedStatus = (scope: TokenScope, error: ValidationError): TokenStatus => ({
+  scope,
+  credentialsId: "",
+  state: "empty",
+  degraded: false,
+  inFlight: false,
+  consecutiveFailures: 0,
+  lastError: summarize(error),
+  fingerprint: undefined,
+  expiresAt: undefined,
+  usableUntil: undefined,
+  refreshAt: undefined,
+  secondsToExpiry: undefined,
+  clockOffsetMs: undefined
+})
+
 export const createTokenManager = (options: CreateTokenManagerOptions = {}): PromiseTokenManager => {
   const scope = Scope.makeUnsafe()
   const built = build(options, scope)
@@ -250,21 +267,7 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
       getTokenInfo: reject,
       refresh: reject,
       invalidate: () => {},
-      status: (s) => ({
-        scope: s ?? options.scope ?? "PaymentTokenization",
-        credentialsId: "",
-        state: "empty",
-        degraded: false,
-        inFlight: false,
-        consecutiveFailures: 0,
-        lastError: summarize(error),
-        fingerprint: undefined,
-        expiresAt: undefined,
-        usableUntil: undefined,
-        refreshAt: undefined,
-        secondsToExpiry: undefined,
-        clockOffsetMs: undefined
-      }),
+      status: (s) => failedStatus(s ?? options.scope ?? "PaymentTokenization", error),
       onEvent: () => () => {},
       events: { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) },
       close: () => Promise.resolve()
@@ -321,23 +324,7 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
     },
     status: (s) => {
       const slot = slotOf(s)
-      if (Result.isFailure(slot)) {
-        return {
-          scope: "PaymentTokenization",
-          credentialsId: "",
-          state: "empty",
-          degraded: false,
-          inFlight: false,
-          consecutiveFailures: 0,
-          lastError: summarize(slot.failure),
-          fingerprint: undefined,
-          expiresAt: undefined,
-          usableUntil: undefined,
-          refreshAt: undefined,
-          secondsToExpiry: undefined,
-          clockOffsetMs: undefined
-        }
-      }
+      if (Result.isFailure(slot)) return failedStatus("PaymentTokenization", slot.failure)
       runSync(engine.updateGauges(slot.success))
       return engine.status(slot.success)
     },
