@@ -6,7 +6,7 @@ import { sandboxOptionsFromEnv } from "../src/Env.js"
 import type { RequestLogEntry, SandboxOptions } from "../src/Options.js"
 import { type Sandbox, startSandbox } from "../src/Sandbox.js"
 import { SandboxConfigError } from "../src/SandboxConfigError.js"
-import { authenticate, call, merchant, mint, refresh } from "./support.js"
+import { authenticate, call, merchant, mint, refresh, withSandbox } from "./support.js"
 
 describe("startSandbox", () => {
   let sandbox: Sandbox
@@ -58,41 +58,38 @@ describe("startSandbox", () => {
   })
 
   it("accepts only the credentials it is given", async () => {
-    const custom = await startSandbox({
-      credentials: [{ level: "agentOffice", apiKey: "team-ao-key", secretKey: "team-ao-secret" }]
-    })
-    try {
-      expect(custom.credentials).toEqual([
-        { level: "agentOffice", apiKey: "team-ao-key", secretKey: "team-ao-secret", scopes: ["ExternalApi"] }
-      ])
-      const headers = { apiKey: "team-ao-key", secretKey: "team-ao-secret", scope: "ExternalApi" }
-      expect((await authenticate(custom.url, headers)).status).toBe(200)
-      expect((await authenticate(custom.url, merchant)).body).toMatchObject({ errorCode: "AUTH_ERR_004" })
-    } finally {
-      await custom.stop()
-    }
+    await withSandbox(
+      {
+        credentials: [{ level: "agentOffice", apiKey: "team-ao-key", secretKey: "team-ao-secret" }]
+      },
+      async (custom) => {
+        expect(custom.credentials).toEqual([
+          { level: "agentOffice", apiKey: "team-ao-key", secretKey: "team-ao-secret", scopes: ["ExternalApi"] }
+        ])
+        const headers = { apiKey: "team-ao-key", secretKey: "team-ao-secret", scope: "ExternalApi" }
+        expect((await authenticate(custom.url, headers)).status).toBe(200)
+        expect((await authenticate(custom.url, merchant)).body).toMatchObject({ errorCode: "AUTH_ERR_004" })
+      }
+    )
   })
 
   it("takes credentials from the environment through sandboxOptionsFromEnv", async () => {
-    const fromEnv = await startSandbox(
+    await withSandbox(
       sandboxOptionsFromEnv({
         IPOS_SANDBOX_MERCHANT_API_KEY: "env-key",
         IPOS_SANDBOX_MERCHANT_SECRET_KEY: "env-secret"
-      })
+      }),
+      async (fromEnv) => {
+        const headers = { apiKey: "env-key", secretKey: "env-secret", scope: "Recurring" }
+        expect((await authenticate(fromEnv.url, headers)).status).toBe(200)
+        expect((await authenticate(fromEnv.url, merchant)).body).toMatchObject({ errorCode: "AUTH_ERR_004" })
+      }
     )
-    try {
-      const headers = { apiKey: "env-key", secretKey: "env-secret", scope: "Recurring" }
-      expect((await authenticate(fromEnv.url, headers)).status).toBe(200)
-      expect((await authenticate(fromEnv.url, merchant)).body).toMatchObject({ errorCode: "AUTH_ERR_004" })
-    } finally {
-      await fromEnv.stop()
-    }
   })
 
   it("reports each answered request to onRequest, without header values or tokens", async () => {
     const entries: Array<RequestLogEntry> = []
-    const logged = await startSandbox({ onRequest: (entry) => entries.push(entry) })
-    try {
+    await withSandbox({ onRequest: (entry) => entries.push(entry) }, async (logged) => {
       const token = await mint(logged.url)
       await authenticate(logged.url, { ...merchant, secretKey: "wrong" })
       await refresh(logged.url, { refreshToken: "true", token })
@@ -136,23 +133,21 @@ describe("startSandbox", () => {
       ])
       const text = JSON.stringify(entries)
       for (const secret of [merchant.apiKey, merchant.secretKey, token]) expect(text).not.toContain(secret)
-    } finally {
-      await logged.stop()
-    }
+    })
   })
 
   it("keeps serving when onRequest throws", async () => {
-    const noisy = await startSandbox({
-      onRequest: () => {
-        throw new Error("logger down")
+    await withSandbox(
+      {
+        onRequest: () => {
+          throw new Error("logger down")
+        }
+      },
+      async (noisy) => {
+        expect((await authenticate(noisy.url)).status).toBe(200)
+        expect((await authenticate(noisy.url)).status).toBe(200)
       }
-    })
-    try {
-      expect((await authenticate(noisy.url)).status).toBe(200)
-      expect((await authenticate(noisy.url)).status).toBe(200)
-    } finally {
-      await noisy.stop()
-    }
+    )
   })
 
   it("stops with an idle keep-alive connection and a request in flight, closing both, and then refuses connections", async () => {

@@ -2,6 +2,8 @@
 import { connect } from "node:net"
 import { demoCredentials } from "../src/Credentials.js"
 import type { TokenClaims } from "../src/Jwt.js"
+import type { SandboxOptions } from "../src/Options.js"
+import { type Sandbox, startSandbox } from "../src/Sandbox.js"
 
 /** The demo merchant's headers for a PaymentTokenization token. */
 export const merchant = {
@@ -92,3 +94,13 @@ export const rawExchange = (port: number, request: string | Buffer, timeoutMs = 
     })
     socket.write(request)
   })
+
+/** Starts a sandbox for one piece of a test and always stops it, also when the piece fails. */
+export const withSandbox = async (options: SandboxOptions, use: (sandbox: Sandbox) => Promise<void>): Promise<void> => {
+  const sandbox = await startSandbox(options)
+  try {
+    await use(sandbox)
+  } finally {
+    await sandbox.stop()
+  }
+}

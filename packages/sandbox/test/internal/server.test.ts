@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { pathOf } from "../../src/internal/server.js"
 import type { RequestLogEntry } from "../../src/Options.js"
 import { type Sandbox, startSandbox } from "../../src/Sandbox.js"
-import { call, merchant, mint, rawExchange } from "../support.js"
+import { call, merchant, mint, rawExchange, withSandbox } from "../support.js"
 
 const statusLine = (raw: string) => raw.split("\r\n")[0]
 const bodyOf = (raw: string) => raw.slice(raw.indexOf("\r\n\r\n") + 4)
@@ -153,37 +153,34 @@ describe("the server on bad input", () => {
 
 describe("start-up limits", () => {
   it("honours maxHeaderBytes", async () => {
-    const sandbox = await startSandbox({ maxHeaderBytes: 2048 })
-    try {
+    await withSandbox({ maxHeaderBytes: 2048 }, async (sandbox) => {
       const raw = await rawExchange(sandbox.port, `GET /api HTTP/1.1\r\nHost: x\r\nx-pad: ${"p".repeat(3000)}\r\n\r\n`)
       expect(statusLine(raw)).toBe("HTTP/1.1 431 Request Header Fields Too Large")
-    } finally {
-      await sandbox.stop()
-    }
+    })
   })
 })
 
 describe("an unexpected failure inside a handler", () => {
   it("is answered with a JSON 500 that a page of the allowed origin can read, and the sandbox keeps serving", async () => {
     let broken = false
-    const sandbox = await startSandbox({
-      corsOrigin: "http://localhost:5173",
-      now: () => {
-        if (broken) throw new Error("the clock broke")
-        return Date.now()
+    await withSandbox(
+      {
+        corsOrigin: "http://localhost:5173",
+        now: () => {
+          if (broken) throw new Error("the clock broke")
+          return Date.now()
+        }
+      },
+      async (sandbox) => {
+        broken = true
+        const headers = { ...merchant, Origin: "http://localhost:5173" }
+        const answer = await call(`${sandbox.url}/v1/authenticate-token`, { method: "POST", headers })
+        expect(answer.status).toBe(500)
+        expect(answer.body).toEqual({ error: "Internal Server Error" })
+        expect(answer.headers.get("access-control-allow-origin")).toBe("http://localhost:5173")
+        broken = false
+        expect((await call(`${sandbox.url}/v1/authenticate-token`, { method: "POST", headers })).status).toBe(200)
       }
-    })
-    try {
-      broken = true
-      const headers = { ...merchant, Origin: "http://localhost:5173" }
-      const answer = await call(`${sandbox.url}/v1/authenticate-token`, { method: "POST", headers })
-      expect(answer.status).toBe(500)
-      expect(answer.body).toEqual({ error: "Internal Server Error" })
-      expect(answer.headers.get("access-control-allow-origin")).toBe("http://localhost:5173")
-      broken = false
-      expect((await call(`${sandbox.url}/v1/authenticate-token`, { method: "POST", headers })).status).toBe(200)
-    } finally {
-      await sandbox.stop()
-    }
+    )
   })
 })

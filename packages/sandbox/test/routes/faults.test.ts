@@ -3,7 +3,7 @@ import { sandboxOptionsFromEnv } from "../../src/Env.js"
 import { describeFaults, undocumentedErrorMessage } from "../../src/Faults.js"
 import type { RequestLogEntry } from "../../src/Options.js"
 import { type Sandbox, startSandbox } from "../../src/Sandbox.js"
-import { authenticate, call, claimsOf, manualClock, merchant, mint, refresh } from "../support.js"
+import { authenticate, call, claimsOf, manualClock, merchant, mint, refresh, withSandbox } from "../support.js"
 
 const nginx = (title: string) =>
   `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
@@ -193,57 +193,54 @@ describe("faults on the auth endpoints", () => {
 
 describe("faults at start-up", () => {
   it("are active from the start, and restored by reset()", async () => {
-    const sandbox = await startSandbox({ faults: { failNext: { count: 1, status: 500 } }, tokenLifetimeSeconds: 3 })
-    try {
+    await withSandbox({ faults: { failNext: { count: 1, status: 500 } }, tokenLifetimeSeconds: 3 }, async (sandbox) => {
       expect((await authenticate(sandbox.url)).status).toBe(500)
       expect((await authenticate(sandbox.url)).status).toBe(200)
       sandbox.reset()
       expect(sandbox.faults()).toMatchObject({ failNext: { count: 1, status: 500 }, tokenLifetimeSeconds: 3 })
-    } finally {
-      await sandbox.stop()
-    }
+    })
   })
 
   it("can all be set from the environment", async () => {
     const clock = manualClock()
-    const sandbox = await startSandbox({
-      ...sandboxOptionsFromEnv({
-        IPOS_SANDBOX_OUTAGE_SECONDS: "30",
-        IPOS_SANDBOX_FAIL_NEXT: "1:reset",
-        IPOS_SANDBOX_RATE_LIMIT: "1:30",
-        IPOS_SANDBOX_AUTH_ERROR: "1:AUTH_ERR_020:Merchant is inactive.",
-        IPOS_SANDBOX_MALFORMED: "1:html",
-        IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS: "5"
-      }),
-      now: clock.now
-    })
-    try {
-      expect(describeFaults(sandbox.faults())).toEqual([
-        "outage: every auth request gets an HTML 503 until 2026-03-01T12:00:30.000Z",
-        "failNext: the next auth request gets a connection reset",
-        "rateLimit: the next auth request gets 429 with Retry-After: 30",
-        'authError: the next auth request gets AUTH_ERR_020 "Merchant is inactive."',
-        "malformed: the next auth request gets a malformed 200 (html)",
-        "tokenLifetimeSeconds: tokens live 5 s, whatever minutes are asked"
-      ])
-      expect((await authenticate(sandbox.url)).status).toBe(503)
-      clock.advance(30_000)
-      await expect(authenticate(sandbox.url)).rejects.toThrow(TypeError)
-      const limited = await authenticate(sandbox.url)
-      expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "30"])
-      expect((await authenticate(sandbox.url)).body).toEqual({
-        errorCode: "AUTH_ERR_020",
-        errorMessage: "Merchant is inactive."
-      })
-      expect((await authenticate(sandbox.url)).headers.get("content-type")).toBe("text/html")
-      const claims = claimsOf(await mint(sandbox.url))
-      expect(claims.exp - claims.iat).toBe(5)
-      expect(describeFaults(sandbox.faults())).toEqual([
-        "tokenLifetimeSeconds: tokens live 5 s, whatever minutes are asked"
-      ])
-    } finally {
-      await sandbox.stop()
-    }
+    await withSandbox(
+      {
+        ...sandboxOptionsFromEnv({
+          IPOS_SANDBOX_OUTAGE_SECONDS: "30",
+          IPOS_SANDBOX_FAIL_NEXT: "1:reset",
+          IPOS_SANDBOX_RATE_LIMIT: "1:30",
+          IPOS_SANDBOX_AUTH_ERROR: "1:AUTH_ERR_020:Merchant is inactive.",
+          IPOS_SANDBOX_MALFORMED: "1:html",
+          IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS: "5"
+        }),
+        now: clock.now
+      },
+      async (sandbox) => {
+        expect(describeFaults(sandbox.faults())).toEqual([
+          "outage: every auth request gets an HTML 503 until 2026-03-01T12:00:30.000Z",
+          "failNext: the next auth request gets a connection reset",
+          "rateLimit: the next auth request gets 429 with Retry-After: 30",
+          'authError: the next auth request gets AUTH_ERR_020 "Merchant is inactive."',
+          "malformed: the next auth request gets a malformed 200 (html)",
+          "tokenLifetimeSeconds: tokens live 5 s, whatever minutes are asked"
+        ])
+        expect((await authenticate(sandbox.url)).status).toBe(503)
+        clock.advance(30_000)
+        await expect(authenticate(sandbox.url)).rejects.toThrow(TypeError)
+        const limited = await authenticate(sandbox.url)
+        expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "30"])
+        expect((await authenticate(sandbox.url)).body).toEqual({
+          errorCode: "AUTH_ERR_020",
+          errorMessage: "Merchant is inactive."
+        })
+        expect((await authenticate(sandbox.url)).headers.get("content-type")).toBe("text/html")
+        const claims = claimsOf(await mint(sandbox.url))
+        expect(claims.exp - claims.iat).toBe(5)
+        expect(describeFaults(sandbox.faults())).toEqual([
+          "tokenLifetimeSeconds: tokens live 5 s, whatever minutes are asked"
+        ])
+      }
+    )
   })
 
   it("do not keep stop() waiting on a delayed request: it is cut short and reset", async () => {
