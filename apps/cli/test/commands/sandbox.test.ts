@@ -1,25 +1,15 @@
-import { demoCredentials, type Sandbox } from "@ipos/auth-sandbox"
-import { describe, expect, it } from "vitest"
+import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { banner, exposure, listening } from "../../src/commands/sandbox.js"
 
-// Only the fields the banner reads; binding 0.0.0.0 for real would expose a test server.
-const bound = (host: string, url: string): Sandbox =>
-  ({
-    host,
-    port: 8080,
-    url,
-    credentials: demoCredentials,
-    errorStatus: 200,
-    faults: () => ({
-      outage: null,
-      failNext: null,
-      delayMs: 0,
-      rateLimit: null,
-      malformed: null,
-      authError: null,
-      tokenLifetimeSeconds: null
-    })
-  }) as unknown as Sandbox
+// A real sandbox on loopback, shown as if bound elsewhere: binding 0.0.0.0 for real would expose a
+// test server to the network.
+let running: Sandbox
+beforeAll(async () => {
+  running = await startSandbox()
+})
+afterAll(() => running?.stop())
+const bound = (host: string, url: string): Sandbox => ({ ...running, host, port: 8080, url })
 
 describe("the sandbox banner", () => {
   it.each<[string, string, string]>([
