@@ -55,6 +55,10 @@ const read = (env: Env, name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value
 }
 
+// A whole number of at least 0, and a number of seconds that may have a fraction.
+const wholeNumber = /^\d+$/
+const decimal = /^\d+(\.\d+)?$/
+
 /** Shows a typed value in an error, unless it holds a key. */
 type Got = (value: unknown) => string
 
@@ -66,7 +70,7 @@ const keysIn = (env: Env): ReadonlyArray<string> =>
   )
 
 // A whole number is read as a number, anything else is handed on as typed, for the rule to refuse.
-const numberOrText = (value: string): number | string => (/^\d+$/.test(value) ? Number(value) : value)
+const numberOrText = (value: string): number | string => (wholeNumber.test(value) ? Number(value) : value)
 
 const integer = (env: Env, name: keyof typeof ranges & keyof typeof sandboxEnv, got: Got): number | undefined => {
   const value = read(env, sandboxEnv[name])
@@ -88,10 +92,6 @@ const list = (env: Env, name: string): ReadonlyArray<string> | undefined =>
   read(env, name)
     ?.split(",")
     .map((entry) => entry.trim())
-
-// A whole number of at least 0, and a number of seconds that may have a fraction.
-const wholeNumber = /^\d+$/
-const decimal = /^\d+(\.\d+)?$/
 
 /** Splits `a:b:c` into at most `limit` trimmed fields, the last one keeping any further colons. */
 const fieldsOf = (value: string, limit: number): ReadonlyArray<string> => {

@@ -168,6 +168,27 @@ describe("the control API's guard", () => {
     )
   })
 
+  it("refuses every page whose origin is not loopback or allowed, whatever its scheme and port", () => {
+    const access = controlAccess("127.0.0.1", undefined, ["https://app.example"])
+    fc.assert(
+      fc.property(
+        fc.constantFrom("http", "https"),
+        fc.domain().filter((name) => name !== "app.example" && name !== "localhost" && !name.endsWith(".localhost")),
+        fc.integer({ min: 1, max: 65_535 }),
+        (scheme, name, port) => {
+          const headers = { origin: `${scheme}://${name}:${port}`, "content-type": "application/json" }
+          const refusal = controlRefusal(access, {
+            method: "POST",
+            path: "/_sandbox/reset",
+            headers,
+            body: Buffer.alloc(0)
+          })
+          return refusal?._tag === "Send" && refusal.status === 403 && JSON.parse(refusal.body).refused === "Origin"
+        }
+      )
+    )
+  })
+
   it.each<[string, Parameters<typeof startSandbox>[0], string]>([
     [
       "an allowed origin with a path",
