@@ -110,11 +110,7 @@ const decode = Command.make(
 const sandboxCommand = Command.make(
   "sandbox",
   {
-    port: Flag.Int("port").pipe(
-      Flag.withDescription("Port to listen on; 0 picks a free one (default 0)"),
-      Flag.optional
-    ),
-    host: text("host", "Interface to bind (default 127.0.0.1)"),
+    // All text, checked by the sandbox: an error names the flag and what was typed.
     settings: Object.fromEntries(sandboxFlags.map(({ flag, description }) => [flag, text(flag, description)]))
   },
   (flags) =>
@@ -122,8 +118,6 @@ const sandboxCommand = Command.make(
     Effect.promise(() => import("./commands/sandbox.js")).pipe(
       Effect.flatMap(({ sandbox }) =>
         sandbox({
-          port: value(flags.port),
-          host: value(flags.host),
           settings: Object.fromEntries(Object.entries(flags.settings).map(([flag, option]) => [flag, value(option)]))
         })
       ),
@@ -145,7 +139,7 @@ const sandboxCommand = Command.make(
       description: "Two 503s first, then tokens that expire after 20 seconds"
     },
     {
-      command: `curl -X POST "$IPOS_AUTH_URL/_sandbox/faults" -d '{"outage":{"seconds":30}}'`,
+      command: `curl -X POST "$IPOS_AUTH_URL/_sandbox/faults" -H 'Content-Type: application/json' -d '{"outage":{"seconds":30}}'`,
       description: "An HTML 503 outage of 30 seconds, from another shell"
     }
   ])

@@ -2,7 +2,7 @@
  * CORS for the browser demo: which origins may call the sandbox, and the headers that let a page
  * send the auth headers (`apiKey`, `secretKey`, `scope`, …) and read `Date` and `Retry-After`.
  */
-import { SandboxConfigError } from "./SandboxConfigError.js"
+import { allowList, originOf } from "./internal/allowList.js"
 
 /** Allowed origins: `"*"` for any, or exact origins such as `http://localhost:5173`. */
 export type CorsOrigin = string | ReadonlyArray<string>
@@ -43,36 +43,23 @@ const allowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 export type CorsPolicy = { readonly _tag: "Any" } | { readonly _tag: "Origins"; readonly origins: ReadonlySet<string> }
 
 /**
- * Validates the `corsOrigin` option. Each origin is normalised the way browsers send it
- * (`http://localhost:5173/` becomes `http://localhost:5173`); paths, `null` and non-HTTP schemes are refused.
+ * Validates the `corsOrigin` option (or the variable named `name`). Each origin is normalised the
+ * way browsers send it (`http://localhost:5173/` becomes `http://localhost:5173`); paths, `null`
+ * and non-HTTP schemes are refused.
  *
  * @example
  * ```ts
  * corsPolicy(["http://localhost:5173"]) // { _tag: "Origins", origins: Set { "http://localhost:5173" } }
  * ```
  */
-export const corsPolicy = (option: CorsOrigin | undefined): CorsPolicy | undefined => {
+export const corsPolicy = (
+  option: CorsOrigin | undefined,
+  name = "corsOrigin",
+  got?: (value: string) => string
+): CorsPolicy | undefined => {
   if (option === undefined) return undefined
-  const list = typeof option === "string" ? [option] : option
-  if (list.includes("*")) return { _tag: "Any" }
-  const origins = new Set<string>()
-  for (const value of list) {
-    let url: URL | undefined
-    try {
-      url = new URL(value)
-    } catch {
-      url = undefined
-    }
-    if (
-      url === undefined ||
-      !["http:", "https:"].includes(url.protocol) ||
-      (url.pathname !== "/" && url.pathname !== "")
-    ) {
-      throw new SandboxConfigError(`corsOrigin must be "*" or origins like http://localhost:5173 (got "${value}")`)
-    }
-    origins.add(url.origin)
-  }
-  return { _tag: "Origins", origins }
+  const list = allowList(name, option, originOf, "origins like http://localhost:5173", got)
+  return list.any ? { _tag: "Any" } : { _tag: "Origins", origins: list.values }
 }
 
 const allows = (policy: CorsPolicy, origin: string): boolean => policy._tag === "Any" || policy.origins.has(origin)

@@ -2,8 +2,12 @@
  * Sandbox options from environment variables (`IPOS_SANDBOX_*`), so the CLI can honour them
  * with its flags taking precedence. Variables that are unset or empty are ignored.
  */
+import { controlAccess } from "./ControlAccess.js"
+import { corsPolicy } from "./Cors.js"
 import { type CredentialInput, type CredentialLevel, demoCredentials } from "./Credentials.js"
 import { type FaultsPatch, parseFaultsPatch } from "./Faults.js"
+import { got as gotWith } from "./internal/got.js"
+import { errorStatusIn, integerIn, ranges } from "./internal/rules.js"
 import type { SandboxOptions } from "./Options.js"
 import { SandboxConfigError } from "./SandboxConfigError.js"
 
@@ -21,6 +25,8 @@ export const sandboxEnv = {
   errorStatus: "IPOS_SANDBOX_ERROR_STATUS",
   tokenLifetimeSeconds: "IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS",
   corsOrigin: "IPOS_SANDBOX_CORS_ORIGIN",
+  allowedOrigins: "IPOS_SANDBOX_ALLOWED_ORIGINS",
+  allowedHosts: "IPOS_SANDBOX_ALLOWED_HOSTS",
   refreshExpired: "IPOS_SANDBOX_REFRESH_EXPIRED",
   delayMs: "IPOS_SANDBOX_DELAY_MS",
   outageSeconds: "IPOS_SANDBOX_OUTAGE_SECONDS",
@@ -49,24 +55,43 @@ const read = (env: Env, name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value
 }
 
-const integer = (env: Env, name: string): number | undefined => {
-  const value = read(env, name)
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new SandboxConfigError(`${name} must be a whole number`)
-  return Number(value)
-}
-
-const boolean = (env: Env, name: string): boolean | undefined => {
-  const value = read(env, name)?.toLowerCase()
-  if (value === undefined) return undefined
-  if (["true", "1", "yes"].includes(value)) return true
-  if (["false", "0", "no"].includes(value)) return false
-  throw new SandboxConfigError(`${name} must be true or false`)
-}
-
 // A whole number of at least 0, and a number of seconds that may have a fraction.
 const wholeNumber = /^\d+$/
 const decimal = /^\d+(\.\d+)?$/
+
+/** Shows a typed value in an error, unless it holds a key. */
+type Got = (value: unknown) => string
+
+// Values typed into the wrong variable may be keys: the sandbox's own and the client's. They are
+// read only to keep them out of messages, never used.
+const keysIn = (env: Env): ReadonlyArray<string> =>
+  [...Object.values(credentialVariables).flat(), "IPOS_API_KEY", "IPOS_SECRET_KEY"].flatMap(
+    (name) => read(env, name) ?? []
+  )
+
+// A whole number is read as a number, anything else is handed on as typed, for the rule to refuse.
+const numberOrText = (value: string): number | string => (wholeNumber.test(value) ? Number(value) : value)
+
+const integer = (env: Env, name: keyof typeof ranges & keyof typeof sandboxEnv, got: Got): number | undefined => {
+  const value = read(env, sandboxEnv[name])
+  return value === undefined
+    ? undefined
+    : integerIn(sandboxEnv[name], numberOrText(value), ranges[name], () => got(value))
+}
+
+const boolean = (env: Env, name: string, got: Got): boolean | undefined => {
+  const typed = read(env, name)
+  const value = typed?.toLowerCase()
+  if (value === undefined) return undefined
+  if (["true", "1", "yes"].includes(value)) return true
+  if (["false", "0", "no"].includes(value)) return false
+  throw new SandboxConfigError(`${name} must be true or false${got(typed)}`)
+}
+
+const list = (env: Env, name: string): ReadonlyArray<string> | undefined =>
+  read(env, name)
+    ?.split(",")
+    .map((entry) => entry.trim())
 
 /** Splits `a:b:c` into at most `limit` trimmed fields, the last one keeping any further colons. */
 const fieldsOf = (value: string, limit: number): ReadonlyArray<string> => {
@@ -147,18 +172,18 @@ const faultVariables: ReadonlyArray<FaultVariable> = [
 ]
 
 /** The start-up faults the variables ask for, validated as the control API validates them. */
-const faultsFromEnv = (env: Env): FaultsPatch | undefined => {
+const faultsFromEnv = (env: Env, got: Got): FaultsPatch | undefined => {
   const patch: Record<string, unknown> = {}
   for (const { key, name, format, parse } of faultVariables) {
     const value = read(env, name)
     if (value === undefined) continue
     const parsed = parse(value)
-    if (parsed === undefined) throw new SandboxConfigError(`${name} must be ${format}`)
+    if (parsed === undefined) throw new SandboxConfigError(`${name} must be ${format}${got(value)}`)
     try {
       patch[key] = parseFaultsPatch({ [key]: parsed })[key]
     } catch (error) {
-      // The same rule the control API states, under the variable's name; never the value.
-      if (error instanceof SandboxConfigError) throw new SandboxConfigError(`${name}: ${error.message}`)
+      // The same rule the control API states, under the variable's name.
+      if (error instanceof SandboxConfigError) throw new SandboxConfigError(`${name}: ${error.message}${got(value)}`)
       throw error
     }
   }
@@ -169,8 +194,9 @@ const faultsFromEnv = (env: Env): FaultsPatch | undefined => {
  * Reads the `IPOS_SANDBOX_*` variables into options; only variables that are set appear in the
  * result. A credential variable replaces that level's demo key, the other levels keep theirs. The
  * fault variables are combined into one `faults` patch and checked here, with the control API's
- * rules. Throws `SandboxConfigError` naming a malformed variable (never echoing its value). The
- * ranges of the other settings are checked by `startSandbox`, which throws the same error.
+ * rules, and so are the ranges and lists of the other settings. Throws `SandboxConfigError` naming
+ * the malformed variable and showing what it holds, unless that holds a key (a credential variable's
+ * value, or the client's `IPOS_API_KEY` / `IPOS_SECRET_KEY`, read only for this).
  *
  * @example
  * ```ts
@@ -179,19 +205,35 @@ const faultsFromEnv = (env: Env): FaultsPatch | undefined => {
  */
 export const sandboxOptionsFromEnv = (env: Env): SandboxOptions => {
   const options: { -readonly [K in keyof SandboxOptions]: SandboxOptions[K] } = {}
-  const port = integer(env, sandboxEnv.port)
+  const keys = keysIn(env)
+  const got: Got = (value) => gotWith(value, keys)
+  const port = integer(env, "port", got)
   if (port !== undefined) options.port = port
   const host = read(env, sandboxEnv.host)
   if (host !== undefined) options.host = host
-  const errorStatus = integer(env, sandboxEnv.errorStatus)
-  if (errorStatus !== undefined) options.errorStatus = errorStatus
-  const lifetime = integer(env, sandboxEnv.tokenLifetimeSeconds)
+  const errorStatus = read(env, sandboxEnv.errorStatus)
+  if (errorStatus !== undefined) {
+    options.errorStatus = errorStatusIn(sandboxEnv.errorStatus, numberOrText(errorStatus), () => got(errorStatus))
+  }
+  const lifetime = integer(env, "tokenLifetimeSeconds", got)
   if (lifetime !== undefined) options.tokenLifetimeSeconds = lifetime
-  const cors = read(env, sandboxEnv.corsOrigin)
-  if (cors !== undefined) options.corsOrigin = cors.split(",").map((origin) => origin.trim())
-  const refreshExpired = boolean(env, sandboxEnv.refreshExpired)
+  const cors = list(env, sandboxEnv.corsOrigin)
+  if (cors !== undefined) options.corsOrigin = cors
+  corsPolicy(cors, sandboxEnv.corsOrigin, got)
+  const allowedOrigins = list(env, sandboxEnv.allowedOrigins)
+  if (allowedOrigins !== undefined) options.allowedOrigins = allowedOrigins
+  const allowedHosts = list(env, sandboxEnv.allowedHosts)
+  if (allowedHosts !== undefined) options.allowedHosts = allowedHosts
+  controlAccess(
+    host ?? "127.0.0.1",
+    allowedHosts,
+    allowedOrigins,
+    { hosts: sandboxEnv.allowedHosts, origins: sandboxEnv.allowedOrigins },
+    got
+  )
+  const refreshExpired = boolean(env, sandboxEnv.refreshExpired, got)
   if (refreshExpired !== undefined) options.refreshExpired = refreshExpired
-  const faults = faultsFromEnv(env)
+  const faults = faultsFromEnv(env, got)
   if (faults !== undefined) options.faults = faults
 
   let overridden = false

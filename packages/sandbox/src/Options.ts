@@ -1,5 +1,6 @@
 /** The options of `startSandbox`, and the request log entry it can report to a caller (the CLI). */
 
+import type { AllowedList } from "./ControlAccess.js"
 import type { CorsOrigin } from "./Cors.js"
 import type { Endpoint } from "./Counters.js"
 import type { CredentialInput } from "./Credentials.js"
@@ -9,7 +10,10 @@ import type { FaultKind, FaultsPatch } from "./Faults.js"
 export interface SandboxOptions {
   /** TCP port; `0` (default) lets the OS pick a free one — read it back from `Sandbox.port`. */
   readonly port?: number
-  /** Interface to bind; default `127.0.0.1`. `0.0.0.0` exposes it to the network — it is a sandbox, think twice. */
+  /**
+   * Interface to bind; default `127.0.0.1`. `0.0.0.0` exposes it, its control API included, to the
+   * network — it is a sandbox, think twice (`isLoopbackHost` tells a caller when to warn).
+   */
   readonly host?: string
   /** Replaces the demo credential table (see `demoCredentials`). */
   readonly credentials?: ReadonlyArray<CredentialInput>
@@ -19,6 +23,16 @@ export interface SandboxOptions {
   readonly tokenLifetimeSeconds?: number
   /** Origins allowed by CORS: `"*"` or exact origins. Default: no CORS headers. */
   readonly corsOrigin?: CorsOrigin
+  /**
+   * Origins (besides loopback ones, on any port) whose pages may use the control API, e.g.
+   * `"https://app.example"`; `"*"` lets any page use it. Browsers send `Origin`; tools do not.
+   */
+  readonly allowedOrigins?: AllowedList
+  /**
+   * `Host` names (besides loopback names, IP addresses and the bound host) the control API answers
+   * under, e.g. `"sandbox"` in a Compose network; `"*"` turns the DNS-rebinding check off.
+   */
+  readonly allowedHosts?: AllowedList
   /** Faults active from the start (and restored by `reset()`). */
   readonly faults?: FaultsPatch
   /** Whether an expired (unrevoked) token may be refreshed; default `true`, as in the vendor's own example. `false` answers `AUTH_ERR_007`. */

@@ -4,6 +4,7 @@
  * counters — for offline development, CI and the browser demo.
  */
 export { type AuthErrorBody, type AuthErrorCode, authErrorMessages } from "./AuthErrors.js"
+export { type AllowedList, isLoopbackHost } from "./ControlAccess.js"
 export { type CorsOrigin, corsAllowedHeaders, corsExposedHeaders } from "./Cors.js"
 export { type CountersSnapshot, type Endpoint, endpoints } from "./Counters.js"
 export {

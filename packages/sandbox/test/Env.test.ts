@@ -62,12 +62,55 @@ describe("sandboxOptionsFromEnv", () => {
   })
 
   it.each([
-    ["IPOS_SANDBOX_PORT", "80a", "IPOS_SANDBOX_PORT must be a whole number"],
-    ["IPOS_SANDBOX_ERROR_STATUS", "4xx", "IPOS_SANDBOX_ERROR_STATUS must be a whole number"],
-    ["IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS", "-1", "IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS must be a whole number"],
-    ["IPOS_SANDBOX_REFRESH_EXPIRED", "maybe", "IPOS_SANDBOX_REFRESH_EXPIRED must be true or false"]
-  ])("refuses a malformed %s, naming it", (name, value, message) => {
+    ["IPOS_SANDBOX_PORT", "80a", 'IPOS_SANDBOX_PORT must be an integer from 0 to 65535 (got "80a")'],
+    ["IPOS_SANDBOX_PORT", "70000", 'IPOS_SANDBOX_PORT must be an integer from 0 to 65535 (got "70000")'],
+    [
+      "IPOS_SANDBOX_ERROR_STATUS",
+      "500",
+      'IPOS_SANDBOX_ERROR_STATUS must be 200 or an integer from 400 to 499 (got "500")'
+    ],
+    [
+      "IPOS_SANDBOX_ERROR_STATUS",
+      "4xx",
+      'IPOS_SANDBOX_ERROR_STATUS must be 200 or an integer from 400 to 499 (got "4xx")'
+    ],
+    [
+      "IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS",
+      "-1",
+      'IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS must be an integer from 1 to 86400 (got "-1")'
+    ],
+    [
+      "IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS",
+      "0",
+      'IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS must be an integer from 1 to 86400 (got "0")'
+    ],
+    ["IPOS_SANDBOX_REFRESH_EXPIRED", "maybe", 'IPOS_SANDBOX_REFRESH_EXPIRED must be true or false (got "maybe")'],
+    [
+      "IPOS_SANDBOX_CORS_ORIGIN",
+      "http://localhost:5173, localhost",
+      'IPOS_SANDBOX_CORS_ORIGIN must be "*" or origins like http://localhost:5173 (got "localhost")'
+    ],
+    [
+      "IPOS_SANDBOX_ALLOWED_ORIGINS",
+      "null",
+      'IPOS_SANDBOX_ALLOWED_ORIGINS must be "*" or origins like http://localhost:5173 (got "null")'
+    ],
+    [
+      "IPOS_SANDBOX_ALLOWED_HOSTS",
+      "sandbox, http://sandbox:8080",
+      'IPOS_SANDBOX_ALLOWED_HOSTS must be "*" or host names like sandbox.internal (no scheme, port or path) (got "http://sandbox:8080")'
+    ]
+  ])("refuses %s=%j, naming the variable and what it holds", (name, value, message) => {
     expect(() => sandboxOptionsFromEnv({ [name]: value })).toThrow(new SandboxConfigError(message))
+  })
+
+  it("reads the control API's allow-lists", () => {
+    expect(
+      sandboxOptionsFromEnv({
+        IPOS_SANDBOX_ALLOWED_ORIGINS: "https://app.example, http://10.0.0.5:3000",
+        IPOS_SANDBOX_ALLOWED_HOSTS: "sandbox,*"
+      })
+    ).toEqual({ allowedOrigins: ["https://app.example", "http://10.0.0.5:3000"], allowedHosts: ["sandbox", "*"] })
   })
 
   it.each<[string, string, unknown]>([
@@ -176,25 +219,41 @@ describe("sandboxOptionsFromEnv", () => {
       "IPOS_SANDBOX_AUTH_ERROR",
       "1:ERR_13",
       "IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorCode must look like AUTH_ERR_ and three digits"
-    ],
-    [
-      "IPOS_SANDBOX_AUTH_ERROR",
-      `1:AUTH_ERR_013:${"m".repeat(501)}`,
-      "IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorMessage must be a string of 1 to 500 characters"
     ]
-  ])("refuses %s=%j, naming the variable and the expected shape", (name, value, message) => {
-    expect(() => sandboxOptionsFromEnv({ [name]: value })).toThrow(new SandboxConfigError(message))
+  ])("refuses %s=%j, naming the variable, the expected shape and what it holds", (name, value, message) => {
+    expect(() => sandboxOptionsFromEnv({ [name]: value })).toThrow(
+      new SandboxConfigError(`${message} (got ${JSON.stringify(value)})`)
+    )
   })
 
-  it("never echoes a malformed value, even one that looks like a key", () => {
-    expect(() => sandboxOptionsFromEnv({ IPOS_SANDBOX_AUTH_ERROR: "1:demo-merchant-secret-key" })).toThrow(
+  it("shows at most 60 characters of what was typed", () => {
+    expect(() => sandboxOptionsFromEnv({ IPOS_SANDBOX_AUTH_ERROR: `1:AUTH_ERR_013:${"m".repeat(501)}` })).toThrow(
       new SandboxConfigError(
-        "IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorCode must look like AUTH_ERR_ and three digits"
+        `IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorMessage must be a string of 1 to 500 characters (got "1:AUTH_ERR_013:${"m".repeat(45)}…")`
       )
     )
-    expect(() => sandboxOptionsFromEnv({ IPOS_SANDBOX_FAIL_NEXT: "demo-merchant-api-key" })).toThrow(
+  })
+
+  it("never shows a value that holds a key: the sandbox's own or the client's", () => {
+    const hidden = " (got a value that holds a key: not shown)"
+    expect(() =>
+      sandboxOptionsFromEnv({
+        IPOS_SANDBOX_MERCHANT_SECRET_KEY: "team-merchant-secret",
+        IPOS_SANDBOX_AUTH_ERROR: "1:team-merchant-secret"
+      })
+    ).toThrow(
       new SandboxConfigError(
-        "IPOS_SANDBOX_FAIL_NEXT must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset"
+        `IPOS_SANDBOX_AUTH_ERROR: faults.authError.errorCode must look like AUTH_ERR_ and three digits${hidden}`
+      )
+    )
+    expect(() =>
+      sandboxOptionsFromEnv({ IPOS_SECRET_KEY: "real-secret-4711", IPOS_SANDBOX_PORT: "real-secret-4711" })
+    ).toThrow(new SandboxConfigError(`IPOS_SANDBOX_PORT must be an integer from 0 to 65535${hidden}`))
+    expect(() =>
+      sandboxOptionsFromEnv({ IPOS_API_KEY: "real-api-key", IPOS_SANDBOX_ALLOWED_HOSTS: "x/real-api-key" })
+    ).toThrow(
+      new SandboxConfigError(
+        `IPOS_SANDBOX_ALLOWED_HOSTS must be "*" or host names like sandbox.internal (no scheme, port or path)${hidden}`
       )
     )
   })
@@ -224,6 +283,6 @@ describe("sandboxOptionsFromEnv", () => {
 
   it("names every variable with the IPOS_SANDBOX_ prefix", () => {
     expect(Object.values(sandboxEnv).every((name) => name.startsWith("IPOS_SANDBOX_"))).toBe(true)
-    expect(Object.values(sandboxEnv)).toHaveLength(18)
+    expect(Object.values(sandboxEnv)).toHaveLength(20)
   })
 })

@@ -37,12 +37,12 @@ describe("startSandbox", () => {
   })
 
   it.each<[string, SandboxOptions, string]>([
-    ["a 5xx error status", { errorStatus: 500 }, "errorStatus must be 200 or an integer from 400 to 499"],
-    ["a 3xx error status", { errorStatus: 302 }, "errorStatus must be 200 or an integer from 400 to 499"],
-    ["a negative port", { port: -1 }, "port must be an integer from 0 to 65535"],
-    ["a fractional port", { port: 80.5 }, "port must be an integer from 0 to 65535"],
-    ["an empty host", { host: " " }, "host must be a non-empty string"],
-    ["a zero lifetime", { tokenLifetimeSeconds: 0 }, "faults.tokenLifetimeSeconds must be an integer from 1 to 86400"],
+    ["a 5xx error status", { errorStatus: 500 }, "errorStatus must be 200 or an integer from 400 to 499 (got 500)"],
+    ["a 3xx error status", { errorStatus: 302 }, "errorStatus must be 200 or an integer from 400 to 499 (got 302)"],
+    ["a negative port", { port: -1 }, "port must be an integer from 0 to 65535 (got -1)"],
+    ["a fractional port", { port: 80.5 }, "port must be an integer from 0 to 65535 (got 80.5)"],
+    ["an empty host", { host: " " }, 'host must be a non-empty string (got " ")'],
+    ["a zero lifetime", { tokenLifetimeSeconds: 0 }, "tokenLifetimeSeconds must be an integer from 1 to 86400 (got 0)"],
     ["a bad fault", { faults: { delayMs: -1 } }, "faults.delayMs must be an integer from 0 to 60000"],
     [
       "a bad CORS origin",
@@ -50,9 +50,13 @@ describe("startSandbox", () => {
       'corsOrigin must be "*" or origins like http://localhost:5173 (got "localhost")'
     ],
     ["no credentials", { credentials: [] }, "credentials: at least one credential is required"],
-    ["a tiny header limit", { maxHeaderBytes: 10 }, "maxHeaderBytes must be an integer from 1024 to 1048576"],
-    ["a negative body limit", { maxBodyBytes: -1 }, "maxBodyBytes must be an integer from 0 to 67108864"],
-    ["a non-boolean refreshExpired", { refreshExpired: "no" as unknown as boolean }, "refreshExpired must be a boolean"]
+    ["a tiny header limit", { maxHeaderBytes: 10 }, "maxHeaderBytes must be an integer from 1024 to 1048576 (got 10)"],
+    ["a negative body limit", { maxBodyBytes: -1 }, "maxBodyBytes must be an integer from 0 to 67108864 (got -1)"],
+    [
+      "a non-boolean refreshExpired",
+      { refreshExpired: "no" as unknown as boolean },
+      'refreshExpired must be a boolean (got "no")'
+    ]
   ])("refuses %s with a SandboxConfigError", async (_, options, message) => {
     await expect(startSandbox(options)).rejects.toThrow(new SandboxConfigError(message))
   })
@@ -156,7 +160,7 @@ describe("startSandbox", () => {
     const idle = connect(stopping.port, "127.0.0.1")
     const idleClosed = new Promise<void>((resolve) => idle.once("close", () => resolve()))
     const answered = new Promise<string>((resolve) => idle.once("data", (chunk: Buffer) => resolve(chunk.toString())))
-    idle.write("GET /_sandbox/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+    idle.write("GET /_sandbox/health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")
     expect((await answered).split("\r\n")[0]).toBe("HTTP/1.1 200 OK")
     const busy = connect(stopping.port, "127.0.0.1")
     const busyClosed = new Promise<void>((resolve) => busy.once("close", () => resolve()))

@@ -1,4 +1,5 @@
 /** Helpers shared by the HTTP-level tests: requests to a sandbox, claims decoding, raw sockets, a manual clock. */
+import { request } from "node:http"
 import { connect } from "node:net"
 import { demoCredentials } from "../src/Credentials.js"
 import type { TokenClaims } from "../src/Jwt.js"
@@ -30,14 +31,24 @@ export interface Answer {
 export const call = async (url: string, init: RequestInit = {}): Promise<Answer> => {
   const response = await fetch(url, init)
   const text = await response.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  return { status: response.status, headers: response.headers, text, body }
+  return { status: response.status, headers: response.headers, text, body: jsonOf(text) }
 }
+
+/** The parsed body, or `undefined` when it is not JSON. */
+const jsonOf = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** The header every control write must carry (a cross-site "simple" request cannot). */
+export const jsonType = { "Content-Type": "application/json" } as const
+
+/** `POST` to the control API with a JSON body (none when `body` is undefined). */
+export const postControl = (url: string, body?: string): Promise<Answer> =>
+  call(url, body === undefined ? { method: "POST", headers: jsonType } : { method: "POST", headers: jsonType, body })
 
 /** `POST /v1/authenticate-token` with these headers. */
 export const authenticate = (base: string, headers: Record<string, string> = merchant): Promise<Answer> =>
@@ -93,6 +104,33 @@ export const rawExchange = (port: number, request: string | Buffer, timeoutMs = 
       resolve(Buffer.concat(chunks).toString("latin1"))
     })
     socket.write(request)
+  })
+
+/**
+ * Sends one request with exactly these headers (`Host` included, which `fetch` will not set) and
+ * reads the whole answer.
+ */
+export const send = (
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string
+): Promise<Answer> =>
+  new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      let text = ""
+      res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk))
+      res.on("end", () => {
+        const answerHeaders = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === "string") answerHeaders.set(name, value)
+        }
+        resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text, body: jsonOf(text) })
+      })
+    })
+    req.on("error", reject)
+    req.end(body)
   })
 
 /** Starts a sandbox for one piece of a test and always stops it, also when the piece fails. */

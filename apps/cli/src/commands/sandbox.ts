@@ -1,17 +1,24 @@
 /**
  * `ipos-auth sandbox`: runs the local twin of the auth service in the foreground until Ctrl-C or
- * SIGTERM, printing its URL, the demo credentials and the exports that point the CLI at it.
+ * SIGTERM, printing where it listens, the demo credentials and the commands that point the CLI at
+ * it, and warning on stderr when it is reachable from the network.
  */
-import { describeFaults, type Sandbox, sandboxEnv, sandboxOptionsFromEnv, startSandbox } from "@ipos/auth-sandbox"
+import {
+  describeFaults,
+  isLoopbackHost,
+  type Sandbox,
+  sandboxEnv,
+  sandboxOptionsFromEnv,
+  startSandbox
+} from "@ipos/auth-sandbox"
 import * as Effect from "effect/Effect"
+import { currentLaunch, invocation } from "../Invocation.js"
 import { type UsageFailure, usage } from "../Outcome.js"
 import { sandboxFlags } from "./sandboxFlags.js"
 
-/** Options of `ipos-auth sandbox`, as typed: `settings` holds the given settings flags by name. */
+/** Options of `ipos-auth sandbox`, as typed: the given settings flags (`port`, `host`, `fail-next`, …) by name. */
 export interface SandboxArgs {
-  readonly port: number | undefined
-  readonly host: string | undefined
-  readonly settings?: Readonly<Record<string, string | undefined>> | undefined
+  readonly settings: Readonly<Record<string, string | undefined>>
 }
 
 /**
@@ -40,21 +47,53 @@ const activeFaults = (sandbox: Sandbox): ReadonlyArray<string> => {
   return lines.length === 0 ? [] : ["Faults on:", ...lines.map((line) => `  ${line}`), ""]
 }
 
+/** `host:port` as bound, with IPv6 in brackets: `0.0.0.0:8080`, `[::]:8080`. */
+const bindOf = (sandbox: Sandbox): string =>
+  sandbox.host.includes(":") ? `[${sandbox.host}]:${sandbox.port}` : `${sandbox.host}:${sandbox.port}`
+
 /**
- * The start-up banner: URL, credentials per level with their scopes, and ready-to-paste exports.
+ * Where it listens: the URL itself on a loopback bind; otherwise the real bind, that it is
+ * reachable from the network, and the URL local clients use.
  *
  * @example
  * ```ts
- * console.log(banner(sandbox))
+ * listening(sandbox) // "iPOSpays auth sandbox listening on 0.0.0.0:8080 (reachable from the network); local clients use http://127.0.0.1:8080"
  * ```
  */
-export const banner = (sandbox: Sandbox): string => {
+export const listening = (sandbox: Sandbox): string =>
+  isLoopbackHost(sandbox.host)
+    ? `iPOSpays auth sandbox listening on ${sandbox.url}`
+    : `iPOSpays auth sandbox listening on ${bindOf(sandbox)} (reachable from the network); local clients use ${sandbox.url}`
+
+/**
+ * The stderr warning for a bind that is not loopback, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * exposure(sandbox) // "ipos-auth: warning: the sandbox listens on 0.0.0.0:8080, …"
+ * ```
+ */
+export const exposure = (sandbox: Sandbox): string | undefined =>
+  isLoopbackHost(sandbox.host)
+    ? undefined
+    : `ipos-auth: warning: the sandbox listens on ${bindOf(sandbox)}, so it is reachable from the network, its control API included: whoever reaches this machine can mint tokens with the demo credentials, switch faults on, revoke tokens, reset the sandbox and read its counters. Use --host 127.0.0.1 (the default) unless that is what you want.`
+
+/**
+ * The start-up banner: where it listens, credentials per level with their scopes, ready-to-paste
+ * exports, and a first command written as `command` (how `ipos-auth` is run in the user's shell).
+ *
+ * @example
+ * ```ts
+ * console.log(banner(sandbox, "pnpm exec ipos-auth"))
+ * ```
+ */
+export const banner = (sandbox: Sandbox, command: string): string => {
   const first = sandbox.credentials.find((c) => c.level === "merchant") ?? sandbox.credentials[0]
   const rows = sandbox.credentials.map(
     (c) => `  ${c.level.padEnd(12)} apiKey=${c.apiKey}  secretKey=${c.secretKey}  scopes: ${c.scopes.join(", ")}`
   )
   return [
-    `iPOSpays auth sandbox listening on ${sandbox.url}`,
+    listening(sandbox),
     "",
     "Demo credentials (local and fake by design):",
     ...rows,
@@ -64,7 +103,7 @@ export const banner = (sandbox: Sandbox): string => {
     ...(first === undefined
       ? []
       : [`  export IPOS_API_KEY=${first.apiKey}`, `  export IPOS_SECRET_KEY=${first.secretKey}`]),
-    "  ipos-auth token --json",
+    `  ${command} token --json`,
     "",
     ...activeFaults(sandbox),
     `Errors are answered with HTTP ${sandbox.errorStatus}. Control API: ${sandbox.url}/_sandbox/ · Ctrl-C stops it.`
@@ -72,28 +111,29 @@ export const banner = (sandbox: Sandbox): string => {
 }
 
 /**
- * Starts the sandbox with env overrides (`IPOS_SANDBOX_*`) and flags, prints the banner, and waits
- * until the fiber is interrupted (Ctrl-C / SIGTERM through the runtime), then stops it.
+ * Starts the sandbox with env overrides (`IPOS_SANDBOX_*`) and flags, prints the banner (and the
+ * exposure warning on stderr), and waits until the fiber is interrupted (Ctrl-C / SIGTERM through
+ * the runtime), then stops it.
  *
  * @example
  * ```ts
- * sandbox({ port: 8080, host: undefined }).pipe(NodeRuntime.runMain)
+ * sandbox({ settings: { port: "8080" } }).pipe(NodeRuntime.runMain)
  * ```
  */
 export const sandbox = (args: SandboxArgs): Effect.Effect<void, UsageFailure> => {
-  const { env, rename } = withFlags(process.env, args.settings ?? {})
+  const { env, rename } = withFlags(process.env, args.settings)
   return Effect.acquireUseRelease(
     Effect.tryPromise({
-      try: () =>
-        startSandbox({
-          ...sandboxOptionsFromEnv(env),
-          ...(args.port === undefined ? {} : { port: args.port }),
-          ...(args.host === undefined ? {} : { host: args.host })
-        }),
+      try: () => startSandbox(sandboxOptionsFromEnv(env)),
       catch: (error) =>
         usage(`the sandbox could not start: ${rename(error instanceof Error ? error.message : String(error))}`)
     }),
-    (running) => Effect.sync(() => console.log(banner(running))).pipe(Effect.andThen(Effect.never)),
+    (running) =>
+      Effect.sync(() => {
+        const warning = exposure(running)
+        if (warning !== undefined) process.stderr.write(`${warning}\n`)
+        console.log(banner(running, invocation(currentLaunch())))
+      }).pipe(Effect.andThen(Effect.never)),
     (running) => Effect.promise(() => running.stop())
   )
 }

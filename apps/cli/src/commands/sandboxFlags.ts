@@ -1,6 +1,6 @@
 /**
  * The settings flags of `ipos-auth sandbox`: each stands for one `IPOS_SANDBOX_*` variable (same
- * format, same checks) and wins over it. Credentials stay environment-only: a flag's value would
+ * format, same checks, errors naming the flag) and wins over it. Credentials stay environment-only: a flag's value would
  * show in `ps`. Kept apart from `sandbox.ts` so that `--help` does not load the sandbox itself.
  */
 import type { sandboxEnv } from "@ipos/auth-sandbox"
@@ -21,6 +21,13 @@ export interface SandboxFlag {
  * ```
  */
 export const sandboxFlags: ReadonlyArray<SandboxFlag> = [
+  { flag: "port", setting: "port", description: "Port to listen on; 0 picks a free one (default 0)" },
+  {
+    flag: "host",
+    setting: "host",
+    description:
+      "Interface to bind (default 127.0.0.1); 0.0.0.0 makes the sandbox and its control API reachable from the network"
+  },
   {
     flag: "error-status",
     setting: "errorStatus",
@@ -32,6 +39,17 @@ export const sandboxFlags: ReadonlyArray<SandboxFlag> = [
     description: "Issue tokens that live this many seconds, whatever minutes are asked (to watch expiry)"
   },
   { flag: "cors-origin", setting: "corsOrigin", description: "Origins allowed by CORS, comma-separated, or *" },
+  {
+    flag: "allowed-origins",
+    setting: "allowedOrigins",
+    description: "Pages allowed to use the control API besides loopback ones (any port), comma-separated origins"
+  },
+  {
+    flag: "allowed-hosts",
+    setting: "allowedHosts",
+    description:
+      "Host names the control API answers under besides loopback names and IP addresses (e.g. a Compose service name), comma-separated"
+  },
   {
     flag: "refresh-expired",
     setting: "refreshExpired",

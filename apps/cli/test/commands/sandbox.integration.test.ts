@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process"
+import { dirname } from "node:path"
 import { describe, expect, it } from "vitest"
 import { bin, cleanEnv, runCli } from "../support/runCli.js"
 
@@ -8,8 +9,15 @@ describe("ipos-auth sandbox", () => {
   it("serves on a free port, prints how to use it and its faults, and stops on SIGTERM with 143", async () => {
     const args = ["sandbox", "--port", "0", "--host", "127.0.0.1", "--token-lifetime-seconds", "20"]
     const child = spawn(process.execPath, [bin, ...args], {
-      // A flag wins over its variable; variables without a flag still count.
-      env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "2:503", IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS: "5" }),
+      // A flag wins over its variable; variables without a flag still count. Started as
+      // `pnpm exec ipos-auth sandbox` is, with only node's directory on PATH.
+      env: cleanEnv({
+        IPOS_SANDBOX_FAIL_NEXT: "2:503",
+        IPOS_SANDBOX_TOKEN_LIFETIME_SECONDS: "5",
+        npm_command: "exec",
+        npm_config_user_agent: "pnpm/10.34.8 npm/? node/v20.19.0 linux x64",
+        PATH: dirname(process.execPath)
+      }),
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""
@@ -29,7 +37,9 @@ describe("ipos-auth sandbox", () => {
       expect(url).not.toBe("")
       expect(stdout).toContain(`  export IPOS_AUTH_URL=${url}\n`)
       expect(stdout).toContain("  export IPOS_API_KEY=demo-merchant-api-key\n")
-      expect(stdout).toContain("  export IPOS_SECRET_KEY=demo-merchant-secret-key\n")
+      expect(stdout).toContain(
+        "  export IPOS_SECRET_KEY=demo-merchant-secret-key\n  pnpm exec ipos-auth token --json\n"
+      )
       expect(stdout).toContain(
         "  agentOffice  apiKey=demo-agent-office-api-key  secretKey=demo-agent-office-secret-key  scopes: ExternalApi\n"
       )
@@ -65,20 +75,47 @@ describe("ipos-auth sandbox", () => {
     }
   })
 
-  it("exits 2 with the flag's name for a bad settings flag, never its value", async () => {
-    const result = await runCli(["sandbox", "--fail-next", "lots-of-secret"], {
-      env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "1" })
-    })
-    expect(result.code).toBe(2)
-    expect(result.stderr).toBe(
-      "ipos-auth: the sandbox could not start: --fail-next must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset\n"
-    )
+  it.each<[string, ReadonlyArray<string>, Record<string, string>, string]>([
+    ["--port x", ["--port", "x"], {}, '--port must be an integer from 0 to 65535 (got "x")'],
+    ["--port 70000", ["--port", "70000"], {}, '--port must be an integer from 0 to 65535 (got "70000")'],
+    [
+      "--error-status 500",
+      ["--error-status", "500"],
+      { IPOS_SANDBOX_ERROR_STATUS: "401" },
+      '--error-status must be 200 or an integer from 400 to 499 (got "500")'
+    ],
+    [
+      "IPOS_SANDBOX_ERROR_STATUS=500",
+      [],
+      { IPOS_SANDBOX_ERROR_STATUS: "500" },
+      'IPOS_SANDBOX_ERROR_STATUS must be 200 or an integer from 400 to 499 (got "500")'
+    ],
+    [
+      "--fail-next lots",
+      ["--fail-next", "lots"],
+      { IPOS_SANDBOX_FAIL_NEXT: "1" },
+      '--fail-next must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset (got "lots")'
+    ],
+    [
+      "--allowed-origins app.example",
+      ["--allowed-origins", "app.example"],
+      {},
+      '--allowed-origins must be "*" or origins like http://localhost:5173 (got "app.example")'
+    ]
+  ])("exits 2 for %s, naming the flag or variable used and what was typed", async (_, flags, env, message) => {
+    const result = await runCli(["sandbox", ...flags], { env: cleanEnv(env) })
+    expect([result.code, result.stderr]).toEqual([2, `ipos-auth: the sandbox could not start: ${message}\n`])
   })
 
-  it("exits 2 with the variable's name for a bad IPOS_SANDBOX_* value, never its value", async () => {
-    const result = await runCli(["sandbox"], { env: cleanEnv({ IPOS_SANDBOX_FAIL_NEXT: "lots-of-secret" }) })
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain("ipos-auth: the sandbox could not start: IPOS_SANDBOX_FAIL_NEXT must be")
-    expect(result.stderr).not.toContain("lots-of-secret")
+  it("never shows a typed value that holds a key", async () => {
+    const env = cleanEnv({ IPOS_SECRET_KEY: "real-secret-4711", IPOS_SANDBOX_FAIL_NEXT: "real-secret-4711" })
+    const fromEnv = await runCli(["sandbox"], { env })
+    expect(fromEnv.stderr).toBe(
+      "ipos-auth: the sandbox could not start: IPOS_SANDBOX_FAIL_NEXT must be COUNT, COUNT:STATUS or COUNT:reset, e.g. 3, 3:503 or 3:reset (got a value that holds a key: not shown)\n"
+    )
+    const fromFlag = await runCli(["sandbox", "--port", "real-secret-4711"], { env })
+    expect(fromFlag.stderr).toBe(
+      "ipos-auth: the sandbox could not start: --port must be an integer from 0 to 65535 (got a value that holds a key: not shown)\n"
+    )
   })
 })

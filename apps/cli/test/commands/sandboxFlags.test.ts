@@ -17,6 +17,12 @@ describe("sandbox settings flags", () => {
     expect(merged.env).toEqual({ IPOS_SANDBOX_FAIL_NEXT: "3:503", IPOS_SANDBOX_DELAY_MS: "5", PATH: "/bin" })
   })
 
+  it("cover where it listens and who may use its control API", () => {
+    expect(sandboxFlags.map(({ flag }) => flag)).toEqual(
+      expect.arrayContaining(["port", "host", "allowed-origins", "allowed-hosts"])
+    )
+  })
+
   it("name the flag, not the variable, in an error about a given flag", () => {
     const { rename } = withFlags({}, { "fail-next": "x" })
     expect(rename("IPOS_SANDBOX_FAIL_NEXT must be COUNT")).toBe("--fail-next must be COUNT")

@@ -1,9 +1,12 @@
 /** Validates `SandboxOptions` once, at start-up, into the settings the server runs with. */
+import { type ControlAccess, controlAccess } from "../ControlAccess.js"
 import { type CorsPolicy, corsPolicy } from "../Cors.js"
 import { credentialTable, demoCredentials, type SandboxCredential } from "../Credentials.js"
 import { type FaultsPatch, parseFaultsPatch } from "../Faults.js"
 import type { RequestLogEntry, SandboxOptions } from "../Options.js"
 import { SandboxConfigError } from "../SandboxConfigError.js"
+import { got } from "./got.js"
+import { errorStatusIn, integerIn, ranges } from "./rules.js"
 
 /** The validated settings of a sandbox. */
 export interface Settings {
@@ -12,6 +15,7 @@ export interface Settings {
   readonly credentials: ReadonlyArray<SandboxCredential>
   readonly errorStatus: number
   readonly cors: CorsPolicy | undefined
+  readonly access: ControlAccess
   readonly initialFaults: FaultsPatch
   readonly refreshExpired: boolean
   readonly maxBodyBytes: number
@@ -20,39 +24,36 @@ export interface Settings {
   readonly onRequest: ((entry: RequestLogEntry) => void) | undefined
 }
 
-const integer = (name: string, value: number | undefined, fallback: number, min: number, max: number): number => {
-  if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new SandboxConfigError(`${name} must be an integer from ${min} to ${max}`)
-  }
-  return value
-}
+const optional = (name: keyof typeof ranges, value: number | undefined, fallback: number): number =>
+  value === undefined ? fallback : integerIn(name, value, ranges[name])
 
 /** Checks every option, filling in defaults; throws `SandboxConfigError` naming the first bad one. */
 export const resolveOptions = (options: SandboxOptions): Settings => {
-  const errorStatus = options.errorStatus ?? 200
-  if (!(errorStatus === 200 || (Number.isInteger(errorStatus) && errorStatus >= 400 && errorStatus <= 499))) {
-    throw new SandboxConfigError("errorStatus must be 200 or an integer from 400 to 499")
-  }
+  const errorStatus = errorStatusIn("errorStatus", options.errorStatus ?? 200)
   const host = options.host ?? "127.0.0.1"
-  if (typeof host !== "string" || host.trim() === "") throw new SandboxConfigError("host must be a non-empty string")
+  if (typeof host !== "string" || host.trim() === "") {
+    throw new SandboxConfigError(`host must be a non-empty string${got(host)}`)
+  }
   if (options.refreshExpired !== undefined && typeof options.refreshExpired !== "boolean") {
-    throw new SandboxConfigError("refreshExpired must be a boolean")
+    throw new SandboxConfigError(`refreshExpired must be a boolean${got(options.refreshExpired)}`)
   }
   const faults = parseFaultsPatch(options.faults ?? {})
   const lifetime = options.tokenLifetimeSeconds
   const initialFaults =
-    lifetime === undefined ? faults : { ...faults, ...parseFaultsPatch({ tokenLifetimeSeconds: lifetime }) }
+    lifetime === undefined
+      ? faults
+      : { ...faults, tokenLifetimeSeconds: integerIn("tokenLifetimeSeconds", lifetime, ranges.tokenLifetimeSeconds) }
   return {
-    port: integer("port", options.port, 0, 0, 65_535),
+    port: optional("port", options.port, 0),
     host,
     credentials: options.credentials === undefined ? demoCredentials : credentialTable(options.credentials),
     errorStatus,
     cors: corsPolicy(options.corsOrigin),
+    access: controlAccess(host, options.allowedHosts, options.allowedOrigins),
     initialFaults,
     refreshExpired: options.refreshExpired ?? true,
-    maxBodyBytes: integer("maxBodyBytes", options.maxBodyBytes, 65_536, 0, 64 * 1024 * 1024),
-    maxHeaderBytes: integer("maxHeaderBytes", options.maxHeaderBytes, 16_384, 1024, 1024 * 1024),
+    maxBodyBytes: optional("maxBodyBytes", options.maxBodyBytes, 65_536),
+    maxHeaderBytes: optional("maxHeaderBytes", options.maxHeaderBytes, 16_384),
     now: options.now ?? Date.now,
     onRequest: options.onRequest
   }

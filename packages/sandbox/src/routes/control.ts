@@ -13,7 +13,10 @@
  * | `DELETE /_sandbox/counters` | zero the counters |
  * | `POST /_sandbox/revoke` | `{}` revokes every issued token, `{ uniqueId }` one; answers `{ revoked: n }` |
  * | `POST /_sandbox/reset` | back to the start-up state (faults from options, zero counters, no tokens) |
+ *
+ * Every request first passes the checks of `ControlAccess` (`Host`, `Origin`, JSON for `POST`).
  */
+import { controlRefusal } from "../ControlAccess.js"
 import type { Context } from "../internal/Context.js"
 import { byMethod, json, problem, type Reply, type SandboxRequest } from "../internal/http.js"
 import { SandboxConfigError } from "../SandboxConfigError.js"
@@ -56,7 +59,10 @@ const revoke = (ctx: Context, body: unknown): Reply => {
 }
 
 /** Answers any request under `/_sandbox`. */
-export const control = (request: SandboxRequest, ctx: Context): Reply | Promise<Reply> => {
+export const control = (request: SandboxRequest, ctx: Context): Reply | Promise<Reply> =>
+  controlRefusal(ctx.settings.access, request) ?? route(request, ctx)
+
+const route = (request: SandboxRequest, ctx: Context): Reply | Promise<Reply> => {
   switch (request.path) {
     case `${controlPrefix}/health`:
       return byMethod(request, { GET: () => json(200, { status: "ok" }) })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type Sandbox, startSandbox } from "../../src/Sandbox.js"
-import { authenticate, call, merchant, mint, refresh } from "../support.js"
+import { authenticate, call, jsonType, merchant, mint, postControl, refresh } from "../support.js"
 
 const zeroFaults = { outage: 0, failNext: 0, rateLimit: 0, authError: 0, malformed: 0, delay: 0 }
 
@@ -51,7 +51,7 @@ describe("the control API /_sandbox", () => {
   it("goes back to the start-up state with POST /_sandbox/reset", async () => {
     await mint(sandbox.url)
     sandbox.setFaults({ delayMs: 10 })
-    const answer = await call(`${sandbox.url}/_sandbox/reset`, { method: "POST" })
+    const answer = await postControl(`${sandbox.url}/_sandbox/reset`)
     expect(answer.status).toBe(200)
     expect(answer.body).toEqual({ faults: sandbox.faults(), counters: sandbox.counters() })
     expect(sandbox.faults().delayMs).toBe(0)
@@ -72,8 +72,7 @@ describe("the control API /_sandbox", () => {
     ["an array", "[]", 400, { error: "Bad Request", message: "the body must be {} or { uniqueId }" }],
     ["broken JSON", "{", 400, { error: "Bad Request", message: "the body is not valid JSON" }]
   ])("answers POST /_sandbox/revoke with %s", async (_, body, status, want) => {
-    const init: RequestInit = body === undefined ? { method: "POST" } : { method: "POST", body }
-    expect(await call(`${sandbox.url}/_sandbox/revoke`, init)).toMatchObject({ status, body: want })
+    expect(await postControl(`${sandbox.url}/_sandbox/revoke`, body)).toMatchObject({ status, body: want })
   })
 
   it.each<[string, string, number, string | null]>([
@@ -84,7 +83,7 @@ describe("the control API /_sandbox", () => {
     ["GET", "/_sandbox/nothing", 404, null],
     ["GET", "/_sandbox", 404, null]
   ])("answers %s %s with %s", async (method, path, status, allow) => {
-    const answer = await call(`${sandbox.url}${path}`, { method })
+    const answer = await call(`${sandbox.url}${path}`, { method, headers: jsonType })
     expect([answer.status, answer.headers.get("allow"), answer.headers.get("content-type")]).toEqual([
       status,
       allow,

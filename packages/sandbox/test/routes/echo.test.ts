@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Sandbox, startSandbox } from "../../src/Sandbox.js"
-import { call, claimsOf, manualClock, merchant, mint } from "../support.js"
+import { call, claimsOf, manualClock, merchant, mint, postControl } from "../support.js"
 
 describe("the echo API /api/...", () => {
   const clock = manualClock()
@@ -81,10 +81,10 @@ describe("the echo API /api/...", () => {
       method: "POST",
       headers: { refreshToken: "true", token: revoked }
     })
-    const answer = await call(`${sandbox.url}/_sandbox/revoke`, {
-      method: "POST",
-      body: JSON.stringify({ uniqueId: claimsOf(revoked).uniqueId })
-    })
+    const answer = await postControl(
+      `${sandbox.url}/_sandbox/revoke`,
+      JSON.stringify({ uniqueId: claimsOf(revoked).uniqueId })
+    )
     expect(answer.body).toEqual({ revoked: 1 })
     for (const token of [revoked, (refreshed.body as { token: string }).token]) {
       expect((await call(`${sandbox.url}/api/x`, { headers: { token } })).body).toEqual({
@@ -99,7 +99,7 @@ describe("the echo API /api/...", () => {
     clock.set(Date.parse("2026-03-01T12:00:00.000Z"))
     sandbox.reset()
     const before = [await mint(sandbox.url), await mint(sandbox.url)]
-    const answer = await call(`${sandbox.url}/_sandbox/revoke`, { method: "POST" })
+    const answer = await postControl(`${sandbox.url}/_sandbox/revoke`)
     expect(answer.body).toEqual({ revoked: 2 })
     for (const token of before) {
       expect((await call(`${sandbox.url}/api/x`, { headers: { token } })).body).toEqual({

@@ -3,7 +3,17 @@ import { sandboxOptionsFromEnv } from "../../src/Env.js"
 import { describeFaults, undocumentedErrorMessage } from "../../src/Faults.js"
 import type { RequestLogEntry } from "../../src/Options.js"
 import { type Sandbox, startSandbox } from "../../src/Sandbox.js"
-import { authenticate, call, claimsOf, manualClock, merchant, mint, refresh, withSandbox } from "../support.js"
+import {
+  authenticate,
+  call,
+  claimsOf,
+  manualClock,
+  merchant,
+  mint,
+  postControl,
+  refresh,
+  withSandbox
+} from "../support.js"
 
 const nginx = (title: string) =>
   `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`
@@ -13,8 +23,7 @@ describe("faults on the auth endpoints", () => {
   const log: Array<RequestLogEntry> = []
   let sandbox: Sandbox
   let fourxx: Sandbox
-  const setFaults = (patch: unknown) =>
-    call(`${sandbox.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify(patch) })
+  const setFaults = (patch: unknown) => postControl(`${sandbox.url}/_sandbox/faults`, JSON.stringify(patch))
 
   beforeAll(async () => {
     ;[sandbox, fourxx] = await Promise.all([
@@ -185,7 +194,7 @@ describe("faults on the auth endpoints", () => {
     ["an unknown fault", '{"blackhole":true}', "faults.blackhole is not a known setting"],
     ["a bad value", '{"failNext":{"status":200}}', "faults.failNext.status must be an integer from 400 to 599"]
   ])("refuses %s with 400 and changes nothing", async (_, body, message) => {
-    const answer = await call(`${sandbox.url}/_sandbox/faults`, { method: "POST", body })
+    const answer = await postControl(`${sandbox.url}/_sandbox/faults`, body)
     expect(answer).toMatchObject({ status: 400, body: { error: "Bad Request", message } })
     expect(sandbox.faults().failNext).toBeNull()
   })
