@@ -17,6 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
 import { cli } from "./Cli.js"
 import { credentialsIn, mask } from "./Mask.js"
+import { unexpectedArguments, unknownSubcommand } from "./UnexpectedWords.js"
 
 declare const IPOS_AUTH_VERSION: string
 
@@ -28,19 +29,30 @@ const keyFlagHint =
 // Console.log of the default presenter, sent to stderr: help that nobody asked for is not output.
 const stderrConsole: Console.Console = { ...globalThis.console, log: (...args) => console.error(...args) }
 
-const presenter = CliOutput.layerPresenter({
-  present: (event) => {
-    if (event._tag === "InvalidInvocation") {
-      const lines = event.errors.map((error) => `ipos-auth: ${mask(error.message, credentialsIn(process.env))}`)
-      if (event.errors.some((error) => keyFlag.test(error.message))) lines.push(keyFlagHint)
-      return Console.error([...lines, `Run \`${event.commandPath.join(" ")} --help\` for usage.`].join("\n"))
+// Words the user typed are described, not echoed (see UnexpectedWords.ts).
+const messageOf = (error: CliError.CliError, argv: ReadonlyArray<string>): string => {
+  if (error._tag === "UnexpectedArgument") return unexpectedArguments(error.arguments, argv)
+  if (error._tag === "UnknownSubcommand")
+    return unknownSubcommand(error.subcommand, argv, error.parent ?? ["ipos-auth"], error.suggestions)
+  return error.message
+}
+
+const presenter = (argv: ReadonlyArray<string>) =>
+  CliOutput.layerPresenter({
+    present: (event) => {
+      if (event._tag === "InvalidInvocation") {
+        const lines = event.errors.map(
+          (error) => `ipos-auth: ${mask(messageOf(error, argv), credentialsIn(process.env))}`
+        )
+        if (event.errors.some((error) => keyFlag.test(error.message))) lines.push(keyFlagHint)
+        return Console.error([...lines, `Run \`${event.commandPath.join(" ")} --help\` for usage.`].join("\n"))
+      }
+      // `ipos-auth` alone: the help, on stderr (the program then exits 2).
+      if (event._tag === "Help" && event.reason === "Implicit")
+        return CliOutput.defaultPresenter.present(event).pipe(Effect.provideService(Console.Console, stderrConsole))
+      return CliOutput.defaultPresenter.present(event)
     }
-    // `ipos-auth` alone: the help, on stderr (the program then exits 2).
-    if (event._tag === "Help" && event.reason === "Implicit")
-      return CliOutput.defaultPresenter.present(event).pipe(Effect.provideService(Console.Console, stderrConsole))
-    return CliOutput.defaultPresenter.present(event)
-  }
-})
+  })
 
 // The runtime interrupts the program on SIGINT and SIGTERM alike; the exit code tells them apart.
 let terminated = false
@@ -74,7 +86,7 @@ export const main = (argv: ReadonlyArray<string>): void => {
     return
   }
   Command.runWith(cli, { version: IPOS_AUTH_VERSION })(argv).pipe(
-    Effect.provide(Layer.merge(NodeServices.layer, presenter)),
+    Effect.provide(Layer.merge(NodeServices.layer, presenter(argv))),
     (program) => NodeRuntime.runMain(program, { teardown })
   )
 }
