@@ -4,6 +4,9 @@
  * pointer to `--help` on stderr — never the help on stdout, where a script expects a token — and
  * exits 2 as the interface contract says, not the framework's 1.
  */
+
+import { dirname } from "node:path"
+import { fileURLToPath } from "node:url"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Cause from "effect/Cause"
@@ -11,11 +14,13 @@ import * as Console from "effect/Console"
 import * as CliError from "effect/cli/CliError"
 import * as CliOutput from "effect/cli/CliOutput"
 import * as Command from "effect/cli/Command"
+import * as Completions from "effect/cli/Completions"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
 import { cli } from "./Cli.js"
+import { completionsRequest, findBinDir, withInstallation } from "./CompletionScript.js"
 import { credentialsIn, mask } from "./Mask.js"
 import { unexpectedArguments, unknownSubcommand } from "./UnexpectedWords.js"
 
@@ -83,6 +88,13 @@ export const main = (argv: ReadonlyArray<string>): void => {
   if (!interactive && argv.some((arg) => arg === "--wizard" || arg.startsWith("--wizard="))) {
     process.stderr.write("ipos-auth: --wizard needs an interactive terminal (stdin and stdout)\n")
     process.exitCode = 2
+    return
+  }
+  const shell = completionsRequest(argv)
+  if (shell !== undefined) {
+    const script = Completions.generate("ipos-auth", shell, Completions.fromCommand(cli))
+    const bin = findBinDir(dirname(fileURLToPath(import.meta.url)))
+    process.stdout.write(`${withInstallation(script, shell, bin)}\n`)
     return
   }
   Command.runWith(cli, { version: IPOS_AUTH_VERSION })(argv).pipe(

@@ -1,4 +1,7 @@
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -34,10 +37,29 @@ describe("ipos-auth", () => {
     expect(result.stdout.trim()).toMatch(/0\.1\.0$/)
   })
 
-  it("prints a completion script", async () => {
+  // Set-up never puts ipos-auth on PATH: the printed installation must work as shown, from a
+  // shell whose PATH lacks it, and leave a new shell completing `ipos-auth` (bash: on every CI image).
+  it("prints a bash completion script whose installation commands work as shown", async () => {
     const result = await runCli(["--completions", "bash"])
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain("ipos-auth")
+    const start = result.stdout.indexOf("# Installation")
+    const comment = result.stdout.slice(start, result.stdout.indexOf("\n#\n", start))
+    const [title, ...steps] = comment.split("\n")
+    expect(title).toBe("# Installation (completions apply to `ipos-auth` found on PATH):")
+    expect(steps.at(-1)).toBe("#   then open a new shell")
+    const home = mkdtempSync(join(tmpdir(), "ipos-auth-home-"))
+    try {
+      const shell = { HOME: home, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }
+      const commands = steps.slice(0, -1).map((line) => line.replace(/^# {3}/, ""))
+      expect(spawnSync("bash", ["-c", commands.join("\n")], { env: shell }).status).toBe(0)
+      const fresh = spawnSync("bash", ["-c", "source ~/.bashrc && complete -p ipos-auth && ipos-auth --version"], {
+        env: shell,
+        encoding: "utf8"
+      })
+      expect(fresh.stdout).toBe("complete -F _ipos_auth ipos-auth\nipos-auth v0.1.0\n")
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 
   it("prints its help on stderr, not stdout, and exits 2 when run without a command", async () => {
