@@ -111,6 +111,13 @@ describe("ipos-auth", () => {
     }
   )
 
+  it("steers to stdin in the completion help of the token flag and arguments", async () => {
+    const zsh = (await runCli(["--completions", "zsh"])).stdout
+    // zsh escapes the colons of descriptions.
+    expect(zsh.match(/The token to refresh; prefer stdin\\: (a flag|an argument)/g)).toHaveLength(2)
+    expect(zsh).not.toContain("The token to refresh; read from stdin when absent")
+  })
+
   it("describes an unexpected argument by position and length, never echoing it", async () => {
     const result = await runCli(["token", "MySecretValue456"])
     expect(result).toEqual({
