@@ -95,12 +95,13 @@ export const deliver = (issued: IssuedToken, json: boolean, now: number): Result
   }
   const stdout = formatIssued(issued, json)
   if (isoTime(issued.expiresAt) !== null) return Result.succeed(stdout)
-  const source = issued.expirySource === "exp" ? `exp claim (${issued.expiresAt / 1000})` : "createdDt"
+  const unreadable =
+    issued.expirySource === "exp"
+      ? `the token's exp claim (${issued.expiresAt / 1000}) is not a time in seconds since the epoch`
+      : `the token has no exp claim and its createdDt (${issued.createdDt}) is not a time in milliseconds since the epoch`
   return Result.fail({
     _tag: "FailureWithOutput",
-    failure: malformed(
-      `the token's ${source} is not a time in seconds since the epoch; the token is printed on stdout, its expiry unknown`
-    ),
+    failure: malformed(`${unreadable}; the token is printed on stdout, its expiry unknown`),
     stdout
   })
 }
