@@ -13,6 +13,15 @@ try {
   }
   throw error
 }
+// A reader that went away (`ipos-auth token | true`): stop at once and quietly, with the status
+// of a process killed by SIGPIPE (128 + 13) as other Unix tools have; Node ignores SIGPIPE, and
+// the failed write would otherwise throw an EPIPE stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error && error.code === "EPIPE") process.exit(141)
+    throw error
+  })
+}
 const argv = process.argv.slice(2)
 fast
   .runFast(argv)

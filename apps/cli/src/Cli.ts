@@ -57,10 +57,10 @@ const refresh = Command.make(
   "refresh",
   {
     jwt: Argument.String("jwt").pipe(
-      Argument.withDescription("The token to refresh (or --token); read from stdin when absent"),
+      Argument.withDescription("The token to refresh; prefer stdin: an argument shows in ps"),
       Argument.optional
     ),
-    token: text("token", "The token to refresh; read from stdin when absent"),
+    token: text("token", "The token to refresh; prefer stdin: a flag's value shows in ps"),
     env,
     authUrl,
     json
@@ -79,11 +79,15 @@ const refresh = Command.make(
           json: flags.json
         })
 ).pipe(
-  Command.withDescription("Refresh a token with POST /v1/refresh-token. Prints the new token and a newline."),
+  Command.withDescription(
+    "Refresh a token with POST /v1/refresh-token, read from stdin. Prints the new token and a newline. --token and the argument work too, with a warning: every user of the machine sees them in ps."
+  ),
   Command.withExamples([
-    { command: 'ipos-auth refresh --token "$TOKEN"', description: "Refresh a token given as a flag" },
-    { command: 'ipos-auth refresh "$TOKEN" --json', description: "The same, as the argument, printing JSON" },
-    { command: 'echo "$TOKEN" | ipos-auth refresh --json', description: "Refresh a token from stdin, as JSON" }
+    {
+      command: 'TOKEN=$(echo "$TOKEN" | ipos-auth refresh)',
+      description: "Refresh the token of $TOKEN (echo is a shell builtin: not in ps)"
+    },
+    { command: "ipos-auth refresh --json < token.txt", description: "Refresh the token saved in a file, printing JSON" }
   ])
 )
 
@@ -91,7 +95,9 @@ const decode = Command.make(
   "decode",
   {
     jwt: Argument.String("jwt").pipe(
-      Argument.withDescription("The token; read from stdin when absent or '-'"),
+      Argument.withDescription(
+        "The token, or '-'; read from stdin when absent (prefer stdin: an argument shows in ps)"
+      ),
       Argument.optional
     ),
     json
@@ -99,10 +105,10 @@ const decode = Command.make(
   (args) => run({ command: "decode", jwt: value(args.jwt), json: args.json })
 ).pipe(
   Command.withDescription(
-    "Show a token's header, claims, issue and expiry times and whether it has expired. The signature is not verified."
+    "Show a token's header, claims, issue and expiry times and whether it has expired, reading the token from stdin. The signature is not verified."
   ),
   Command.withExamples([
-    { command: 'ipos-auth decode "$TOKEN"', description: "Human-readable" },
+    { command: 'echo "$TOKEN" | ipos-auth decode', description: "Human-readable (echo is a shell builtin: not in ps)" },
     { command: "ipos-auth token | ipos-auth decode --json", description: "Mint and decode, as JSON" }
   ])
 )
@@ -161,7 +167,10 @@ export const cli = Command.make("ipos-auth").pipe(
   Command.withExamples([
     { command: "ipos-auth sandbox", description: "Run the local twin; it prints the IPOS_* exports to paste" },
     { command: "TOKEN=$(ipos-auth token)", description: "Mint a token with $IPOS_API_KEY / $IPOS_SECRET_KEY" },
-    { command: 'ipos-auth decode "$TOKEN"', description: "See its claims and when it expires" },
-    { command: 'ipos-auth refresh --token "$TOKEN"', description: "Refresh it" }
+    { command: 'echo "$TOKEN" | ipos-auth decode', description: "See its claims and when it expires" },
+    {
+      command: 'TOKEN=$(echo "$TOKEN" | ipos-auth refresh)',
+      description: "Refresh it (tokens go on stdin: arguments show in ps)"
+    }
   ])
 )

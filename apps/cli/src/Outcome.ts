@@ -12,8 +12,18 @@ export interface UsageFailure {
   readonly message: string
 }
 
+/**
+ * A failure that still has something for stdout: a freshly minted token whose `exp` is no time
+ * (exit 5, but the token is printed rather than lost; see `commands/issue.ts`).
+ */
+export interface FailureWithOutput {
+  readonly _tag: "FailureWithOutput"
+  readonly failure: AuthFailure
+  readonly stdout: string
+}
+
 /** Anything a command can fail with. */
-export type CommandFailure = AuthFailure | UsageFailure
+export type CommandFailure = AuthFailure | UsageFailure | FailureWithOutput
 
 /**
  * A usage failure.
@@ -55,6 +65,7 @@ const messageOf = (failure: AuthFailure): string =>
  */
 export const report = (failure: CommandFailure, secrets: ReadonlyArray<string> = []): FailureReport => {
   if (failure._tag === "UsageFailure") return { lines: [`ipos-auth: ${mask(failure.message, secrets)}`], exitCode: 2 }
+  if (failure._tag === "FailureWithOutput") return report(failure.failure, secrets)
   const hint = "hint" in failure ? failure.hint : undefined
   const line = `ipos-auth: ${mask(messageOf(failure), secrets)}`
   return { lines: hint === undefined ? [line] : [line, `hint: ${hint}`], exitCode: exitCodeOf(failure) }

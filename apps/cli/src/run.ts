@@ -5,20 +5,24 @@
  */
 import type { FastArgs } from "./FastArgs.js"
 import { type Io, processIo } from "./Io.js"
+import { tokenOnCommandLineWarning } from "./TokenOnCommandLine.js"
 
 /**
  * Runs one command; resolves to its exit code (0, or 2–5 as in the interface contract).
  *
  * @example
  * ```ts
- * process.exitCode = await execute({ command: "decode", jwt, json: false })
+ * process.exitCode = await execute({ command: "decode", jwt: undefined, json: false })
  * ```
  */
 export const execute = async (args: FastArgs, io: Io = processIo): Promise<number> => {
+  const warning = tokenOnCommandLineWarning(args)
+  if (warning !== undefined) io.stderr(`${warning}\n`)
   if (args.command === "decode") {
     const { decode } = await import("./commands/decode.js")
     const jwt = args.jwt === undefined || args.jwt === "-" ? await io.readStdin() : args.jwt
-    const outcome = decode({ ...args, jwt }, Date.now())
+    const outcome =
+      typeof jwt === "object" ? { ok: false as const, message: jwt.message } : decode({ ...args, jwt }, Date.now())
     if (outcome.ok) {
       io.stdout(outcome.stdout)
       return 0

@@ -27,6 +27,7 @@ export const executeIssue = async (args: TokenArgs | RefreshArgs, io: Io): Promi
     io.stderr("ipos-auth: internal error (please report it)\n")
     return 1
   }
+  if (failure.value._tag === "FailureWithOutput") io.stdout(failure.value.stdout)
   const { lines, exitCode } = report(failure.value, credentialsIn(process.env))
   io.stderr(`${lines.join("\n")}\n`)
   return exitCode

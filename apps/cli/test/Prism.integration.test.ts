@@ -18,28 +18,37 @@ const example = (name: string) => namedExamples().find((e) => e.name === name)?.
 const credentials = { IPOS_API_KEY: "prism-api-key", IPOS_SECRET_KEY: "prism-secret-key" }
 
 describe("ipos-auth against Prism", () => {
-  it("prints the spec's Success example token", async () => {
-    const result = await runCli(["token"], { env: cleanEnv({ ...credentials, IPOS_AUTH_URL: mock.url }) })
-    expect(result).toEqual({ code: 0, stdout: `${example("Success").token}\n`, stderr: "" })
-  })
-
-  it("prints the spec's Refreshed example token, reading the token from stdin", async () => {
-    const result = await runCli(["refresh", "--json"], {
-      env: cleanEnv({ IPOS_AUTH_URL: mock.url }),
-      stdin: example("Success").token ?? ""
-    })
-    expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toEqual({
-      token: example("Refreshed").token,
-      scope: "PaymentTokenization",
-      issuedAt: "2025-04-16T12:54:45.000Z",
-      expiresAt: "2025-04-17T12:54:45.000Z",
-      createdDt: "2025-06-10T05:20:46.158Z"
-    })
-  })
+  // A Prism-mocked CI step: `TOKEN=$(ipos-auth token)` gets the spec's default example, which must
+  // be a token that has not expired (the vendor's sample expired in 2025 and is refused, exit 5).
+  it.each([
+    ["token", "LongLived", { ...credentials }, undefined, "2099-01-01T00:00:00.000Z", "2099-01-02T00:00:00.000Z"],
+    [
+      "refresh",
+      "LongLivedRefreshed",
+      {},
+      example("LongLived").token,
+      "2099-01-01T00:05:00.000Z",
+      "2099-01-02T00:05:00.000Z"
+    ]
+  ] as const)(
+    "%s prints the spec's default example, %s, a token valid until 2099 (refresh reads it from stdin)",
+    async (command, name, keys, stdin, issuedAt, expiresAt) => {
+      const env = cleanEnv({ ...keys, IPOS_AUTH_URL: mock.url })
+      const result = await runCli([command, "--json"], { env, ...(stdin === undefined ? {} : { stdin }) })
+      expect(result.stderr).toBe("")
+      expect(result.code).toBe(0)
+      expect(JSON.parse(result.stdout)).toEqual({
+        token: example(name).token,
+        scope: "PaymentTokenization",
+        issuedAt,
+        expiresAt,
+        createdDt: issuedAt
+      })
+    }
+  )
 
   it("decodes the vendor's sample token as expired", async () => {
-    const result = await runCli(["decode", "--json", example("Success").token ?? ""])
+    const result = await runCli(["decode", "--json"], { stdin: example("Success").token ?? "" })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({
       header: { alg: "RS256" },
@@ -57,7 +66,7 @@ describe("ipos-auth against Prism", () => {
     })
     const minted = await runCli(["token", "--scope", "BatchReport", "--expiry", "1440"], { env })
     expect(minted.code).toBe(0)
-    const refreshed = await runCli(["refresh", "--token", minted.stdout.trim()], { env })
+    const refreshed = await runCli(["refresh"], { env, stdin: minted.stdout })
     expect(refreshed.code).toBe(0)
     const refused = await runCli(["token"], { env: { ...env, IPOS_SECRET_KEY: "wrong-secret" } })
     expect(refused.code).toBe(3)

@@ -29,15 +29,32 @@ describe("createAuthClient against Prism", () => {
       "AUTH_ERR_009",
       "AUTH_ERR_011",
       "AUTH_ERR_012",
+      "LongLived",
+      "LongLivedRefreshed",
       "Refreshed",
       "Success"
     ])
   })
 
-  // One valid call of an operation, with Prism's `Prefer` header.
+  // Prism serves the first example when no `Prefer` is sent: a mocked CI must get a token that has
+  // not expired, or every client that checks `exp` (the core's TokenManager, the CLI) refuses it.
+  it.each([
+    ["/v1/authenticate-token", "LongLived"],
+    ["/v1/refresh-token", "LongLivedRefreshed"]
+  ])("serves %s's %s example by default: a token that expires in 2099", async (operation, name) => {
+    const result = await send(operation, "")
+    const example = examples.find((e) => e.operation === operation && e.name === name)
+    expect(result.data).toEqual(example?.value)
+    const token = example?.value.token ?? ""
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"))
+    expect(new Date(claims.exp * 1000).toISOString().slice(0, 10)).toBe("2099-01-02")
+    expect(claims.exp - claims.iat).toBe(86_400)
+  })
+
+  // One valid call of an operation, with Prism's `Prefer` header (none when `prefer` is empty).
   const send = (operation: string, prefer: string) => {
     const client = createAuthClient({ baseUrl: prism.url })
-    const headers = { Prefer: prefer }
+    const headers = prefer === "" ? {} : { Prefer: prefer }
     return operation === "/v1/authenticate-token"
       ? client.POST("/v1/authenticate-token", {
           params: { header: { ...credentials, scope: "PaymentTokenization", jwtTokenExpiryMinutes: 60 } },

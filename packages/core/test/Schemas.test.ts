@@ -10,7 +10,7 @@ describe("Schemas", () => {
       const isToken = Schema.is(TokenResponse)(example.value)
       const isError = Schema.is(AuthErrorBody)(example.value)
       expect(isToken !== isError).toBe(true)
-      expect(isToken).toBe(example.name === "Success" || example.name === "Refreshed")
+      expect(isToken).toBe(["LongLived", "LongLivedRefreshed", "Refreshed", "Success"].includes(example.name))
     }
   })
 

@@ -53,7 +53,8 @@ const cases: ReadonlyArray<Case> = [
     "Success"
   ),
   auth("ISO ExternalApi", false, { ...keysOf("iso"), scope: "ExternalApi" }, "Success"),
-  auth("ISO PaymentTokenization", false, { ...keysOf("iso"), scope: "PaymentTokenization" }, "Success"),
+  // Success examples give the shape of a token answer: the vendor's samples and the spec's default fakes alike.
+  auth("ISO PaymentTokenization", false, { ...keysOf("iso"), scope: "PaymentTokenization" }, "LongLived"),
   auth("agent office ExternalApi", false, { ...keysOf("agentOffice"), scope: "ExternalApi" }, "Success"),
   auth("no apiKey", true, { secretKey: merchant.secretKey, scope: "Recurring" }, "AUTH_ERR_001"),
   auth("an empty apiKey", true, { ...merchant, apiKey: "" }, "AUTH_ERR_001"),
@@ -73,6 +74,12 @@ const cases: ReadonlyArray<Case> = [
   auth("expiry abc", true, { ...merchant, jwtTokenExpiryMinutes: "abc" }, "AUTH_ERR_011"),
   auth("expiry 1441", true, { ...merchant, jwtTokenExpiryMinutes: "1441" }, "AUTH_ERR_012"),
   renew("a token it issued", false, async (s) => ({ refreshToken: "true", token: await mint(s.url) }), "Refreshed"),
+  renew(
+    "a token it issued, again",
+    false,
+    async (s) => ({ refreshToken: "true", token: await mint(s.url) }),
+    "LongLivedRefreshed"
+  ),
   renew("no refreshToken", true, async (s) => ({ token: await mint(s.url) }), "AUTH_ERR_009"),
   renew("refreshToken false", true, async (s) => ({ refreshToken: "false", token: await mint(s.url) }), "AUTH_ERR_009"),
   renew("no token", true, () => ({ refreshToken: "true" }), "AUTH_ERR_006"),

@@ -5,6 +5,7 @@
  */
 import { type DecodedJwt, isExpired, readJwt } from "@ipos/auth-core/JwtReader"
 import type { DecodeArgs } from "../FastArgs.js"
+import { isoTime } from "../IsoTime.js"
 import { relativeTime } from "../RelativeTime.js"
 
 /** The `--json` shape of `decode`. */
@@ -21,10 +22,13 @@ export type DecodeOutcome =
   | { readonly ok: true; readonly stdout: string }
   | { readonly ok: false; readonly message: string }
 
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString())
-
-const when = (ms: number | undefined, now: number): string =>
-  ms === undefined ? "unknown" : `${new Date(ms).toISOString()} (${relativeTime((ms - now) / 1000)})`
+// A claim that is a number but no time (`exp` in microseconds, say) is shown as invalid, not as a date.
+const when = (ms: number | undefined, claim: unknown, now: number): string => {
+  const iso = isoTime(ms)
+  if (ms === undefined || iso === null)
+    return typeof claim === "number" ? `invalid (${claim} is not a time in seconds since the epoch)` : "unknown"
+  return `${iso} (${relativeTime((ms - now) / 1000)})`
+}
 
 /**
  * Decodes `jwt` (already read from the argument or stdin) at time `now`.
@@ -37,16 +41,18 @@ const when = (ms: number | undefined, now: number): string =>
  */
 export const decode = (args: DecodeArgs, now: number): DecodeOutcome => {
   const text = args.jwt?.trim() ?? ""
-  if (text.length === 0) return { ok: false, message: "no token to decode: pass it as an argument or on stdin" }
+  if (text.length === 0)
+    return { ok: false, message: 'no token to decode: pipe it on stdin (echo "$TOKEN" | ipos-auth decode)' }
   const jwt = readJwt(text)
   if ("problem" in jwt) return { ok: false, message: `Not a JWT: ${jwt.detail}` }
-  const expired = jwt.expiresAt === undefined ? null : isExpired(jwt, now)
+  const expiresAt = isoTime(jwt.expiresAt)
+  const expired = expiresAt === null ? null : isExpired(jwt, now)
   if (args.json) {
     const body: DecodeJson = {
       header: jwt.header,
       claims: jwt.claims,
-      issuedAt: iso(jwt.issuedAt),
-      expiresAt: iso(jwt.expiresAt),
+      issuedAt: isoTime(jwt.issuedAt),
+      expiresAt,
       expired
     }
     return { ok: true, stdout: `${JSON.stringify(body, null, 2)}\n` }
@@ -54,8 +60,8 @@ export const decode = (args: DecodeArgs, now: number): DecodeOutcome => {
   const lines = [
     `header     ${JSON.stringify(jwt.header)}`,
     `claims     ${JSON.stringify(jwt.claims)}`,
-    `issued     ${when(jwt.issuedAt, now)}`,
-    `expires    ${when(jwt.expiresAt, now)}`,
+    `issued     ${when(jwt.issuedAt, jwt.claims.iat, now)}`,
+    `expires    ${when(jwt.expiresAt, jwt.claims.exp, now)}`,
     `expired    ${expired === null ? `unknown (${"exp" in jwt.claims ? "exp is not a time" : "no exp claim"})` : expired ? "yes" : "no"}`,
     `signature  not verified: iPOSpays publishes no public key, so these claims are unchecked`
   ]

@@ -6,21 +6,25 @@
 
 import { servers } from "@ipos/auth-client"
 import {
+  defaultRefreshPolicy,
   type Environment,
   type IssuedToken,
   loadAuthConfig,
+  MalformedResponse,
   makeAuthApi,
-  requireCredentials,
+  planRefresh,
   type ValidationError,
   validateBaseUrl,
   validateEnvironment
 } from "@ipos/auth-core"
 import { nodeTransport } from "@ipos/auth-core/node"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type { RefreshArgs, TokenArgs } from "../FastArgs.js"
-import { type CommandFailure, usage } from "../Outcome.js"
+import { isoTime } from "../IsoTime.js"
+import { type CommandFailure, type UsageFailure, usage } from "../Outcome.js"
 import { publicScopeName } from "../ScopeNames.js"
 
 /** The `--json` shape of `token` and `refresh`. */
@@ -28,12 +32,10 @@ export interface TokenJson {
   readonly token: string
   readonly scope: string | null
   readonly issuedAt: string | null
-  readonly expiresAt: string
+  /** `null` only when the token's expiry is no time (the command then exits 5). */
+  readonly expiresAt: string | null
   readonly createdDt: string | null
 }
-
-const iso = (ms: number | undefined): string | null =>
-  ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString()
 
 /**
  * The printed form of an issued token.
@@ -49,11 +51,59 @@ export const formatIssued = (issued: IssuedToken, json: boolean): string => {
   const body: TokenJson = {
     token,
     scope: issued.scope ?? publicScopeName(issued.claimScope) ?? null,
-    issuedAt: iso(issued.issuedAt),
-    expiresAt: iso(issued.expiresAt) ?? "",
-    createdDt: /^\d+$/.test(issued.createdDt) ? iso(Number(issued.createdDt)) : null
+    issuedAt: isoTime(issued.issuedAt),
+    expiresAt: isoTime(issued.expiresAt),
+    createdDt: /^\d+$/.test(issued.createdDt) ? isoTime(Number(issued.createdDt)) : null
   }
   return `${JSON.stringify(body, null, 2)}\n`
+}
+
+// The TokenManager's rule (`internal/manager.ts`): a token is handed out only while more than its
+// safety margin is left, the margin scaled to its lifetime as measured from the request.
+const expiredOnArrival = (issued: IssuedToken, now: number): boolean => {
+  const remaining = issued.localExpiresAt - issued.requestedAt
+  const lifetimeMs = Math.max(
+    0,
+    issued.localIssuedAt === undefined ? remaining : Math.max(remaining, issued.localExpiresAt - issued.localIssuedAt)
+  )
+  return now >= issued.localExpiresAt - planRefresh(lifetimeMs, defaultRefreshPolicy, 0).marginMs
+}
+
+/**
+ * What `token` and `refresh` print for `issued` at local time `now`, or why not (exit 5 both):
+ *
+ * - a token already expired, or within its safety margin, on arrival is refused as the core's
+ *   `TokenManager` refuses it, and not printed: `TOKEN=$(ipos-auth token)` must not hold a dead
+ *   token (Prism serving a sample from 2025, a clock years off);
+ * - a token whose expiry is no time (`exp` in microseconds: beyond what `Date` can hold) breaks
+ *   the contract, but it was really minted and the service may well accept it: it is printed on
+ *   stdout all the same (`expiresAt: null` with `--json`) rather than lost, while the exit code
+ *   stops scripts that check it, and stderr says why.
+ *
+ * @example
+ * ```ts
+ * deliver(issued, true, Date.now()) // Result.succeed('{ "token": "eyJ…", … }\n')
+ * ```
+ */
+export const deliver = (issued: IssuedToken, json: boolean, now: number): Result.Result<string, CommandFailure> => {
+  const malformed = (reason: string) =>
+    new MalformedResponse({ operation: issued.operation, status: 200, reason, excerpt: "" })
+  if (expiredOnArrival(issued, now)) {
+    return Result.fail(
+      malformed("a token that is already expired (or within its safety margin) on arrival; check both clocks")
+    )
+  }
+  const stdout = formatIssued(issued, json)
+  if (isoTime(issued.expiresAt) !== null) return Result.succeed(stdout)
+  const unreadable =
+    issued.expirySource === "exp"
+      ? `the token's exp claim (${issued.expiresAt / 1000}) is not a time in seconds since the epoch`
+      : `the token has no exp claim and its createdDt (${issued.createdDt}) is not a time in milliseconds since the epoch`
+  return Result.fail({
+    _tag: "FailureWithOutput",
+    failure: malformed(`${unreadable}; the token is printed on stdout, its expiry unknown`),
+    stdout
+  })
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === "" ? undefined : value)
@@ -109,6 +159,10 @@ const warnCleartext = (baseUrl: string, what: string): Effect.Effect<void> =>
     if (warning !== undefined) process.stderr.write(`${warning}\n`)
   })
 
+// The core's own wording names the library's options; on the command line only these exist.
+const missingKeys =
+  "IPOS_API_KEY and IPOS_SECRET_KEY are not set: export both (the keys from the iPOSpays portal, or the demo keys `ipos-auth sandbox` prints); there are no key flags, since ps would show them"
+
 /**
  * `ipos-auth token`: mints a token with the credentials of `IPOS_API_KEY` / `IPOS_SECRET_KEY`.
  *
@@ -126,11 +180,12 @@ export const token = (args: TokenArgs): Effect.Effect<string, CommandFailure> =>
       ...(args.scope === undefined ? {} : { scope: args.scope }),
       ...(args.expiry === undefined ? {} : { expiryMinutes: args.expiry })
     })
-    const credentials = yield* requireCredentials(config)
+    const credentials = config.credentials
+    if (credentials === undefined) return yield* Effect.fail(usage(missingKeys))
     yield* warnCleartext(config.baseUrl, "the API key and secret key")
     const api = yield* makeAuthApi({ credentials, baseUrl: config.baseUrl, transport: nodeTransport })
     const issued = yield* api.authenticate({ scope: config.scope, expiryMinutes: config.expiryMinutes })
-    return formatIssued(issued, args.json)
+    return yield* Effect.fromResult(deliver(issued, args.json, yield* Clock.currentTimeMillis))
   })
 
 /**
@@ -143,17 +198,18 @@ export const token = (args: TokenArgs): Effect.Effect<string, CommandFailure> =>
  */
 export const refresh = (
   args: RefreshArgs,
-  readToken: () => Promise<string | undefined>
+  readToken: () => Promise<string | undefined | UsageFailure>
 ): Effect.Effect<string, CommandFailure> =>
   Effect.gen(function* () {
     const given = args.token ?? (yield* Effect.promise(readToken))
+    if (typeof given === "object") return yield* Effect.fail(given)
     if (given === undefined || given.length === 0) {
-      return yield* Effect.fail(usage("no token to refresh: pass --token JWT or pipe a token on stdin"))
+      return yield* Effect.fail(usage('no token to refresh: pipe it on stdin (echo "$TOKEN" | ipos-auth refresh)'))
     }
     // A refresh needs no key, scope or expiry: only where to send (a stray IPOS_SCOPE must not stop it).
     const where = yield* resolveTarget(args, process.env)
     const api = yield* makeAuthApi({ env: where.env, baseUrl: where.baseUrl, transport: nodeTransport })
     yield* warnCleartext(api.baseUrl, "the token")
     const issued = yield* api.refresh(given)
-    return formatIssued(issued, args.json)
+    return yield* Effect.fromResult(deliver(issued, args.json, yield* Clock.currentTimeMillis))
   })

@@ -52,8 +52,31 @@ describe("decode", () => {
     expect(outcome.ok && outcome.stdout.split("\n").find((l) => l.startsWith("expired"))).toBe(`expired    ${line}`)
   })
 
+  // `exp` in microseconds: beyond what Date holds (toISOString threw, and the CLI said "internal error").
+  const absurd = jwt({ scope: "paymentTokenize", iat, exp: (iat + 86_400) * 1_000_000 })
+
+  it("prints an exp that is no time as invalid, and expiry as unknown", () => {
+    const outcome = decode({ command: "decode", jwt: absurd, json: false }, (iat + 3_600) * 1000)
+    expect(outcome.ok && outcome.stdout.split("\n").slice(2, 5)).toEqual([
+      "issued     2025-04-16T12:48:22.000Z (1 hour ago)",
+      "expires    invalid (1744894102000000 is not a time in seconds since the epoch)",
+      "expired    unknown (exp is not a time)"
+    ])
+  })
+
+  it("gives expiresAt and expired as null with --json for an exp or iat that is no time", () => {
+    const outcome = decode({ command: "decode", jwt: absurd, json: true }, 0)
+    expect(outcome.ok && JSON.parse(outcome.stdout)).toMatchObject({
+      issuedAt: "2025-04-16T12:48:22.000Z",
+      expiresAt: null,
+      expired: null
+    })
+    const both = decode({ command: "decode", jwt: jwt({ iat: 1e300, exp: -1e300 }), json: true }, 0)
+    expect(both.ok && JSON.parse(both.stdout)).toMatchObject({ issuedAt: null, expiresAt: null, expired: null })
+  })
+
   it.each([
-    ["", "no token to decode: pass it as an argument or on stdin"],
+    ["", 'no token to decode: pipe it on stdin (echo "$TOKEN" | ipos-auth decode)'],
     ["garbage", "Not a JWT: expected 3 segments, got 1"]
   ])("refuses %j with a clear message", (input, message) => {
     expect(decode({ command: "decode", jwt: input, json: false }, 0)).toEqual({ ok: false, message })

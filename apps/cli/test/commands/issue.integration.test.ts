@@ -1,6 +1,7 @@
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
-import { freePort } from "@ipos/testing"
+import { freePort, namedExamples } from "@ipos/testing"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { fakeJwt, startFixedAnswer } from "../support/fixedAnswer.js"
 import { cleanEnv, runCli } from "../support/runCli.js"
 import { startTlsProxy } from "../support/tlsProxy.js"
 
@@ -20,6 +21,8 @@ beforeEach(() => {
   sandbox.reset()
 })
 
+const tokenWarning = (command: string) =>
+  `ipos-auth: warning: a token on the command line is visible to every user of this machine (ps, /proc/*/cmdline): pipe it on stdin instead, e.g. echo "$TOKEN" | ipos-auth ${command}`
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"))
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
@@ -84,8 +87,13 @@ describe("ipos-auth token", () => {
       /^ipos-auth: Invalid --scope: .*PaymentTokenization, Recurring, BatchReport, ExternalApi/
     )
     const missing = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url }) })
-    expect(missing.code).toBe(2)
-    expect(missing.stderr).toMatch(/^ipos-auth: Invalid IPOS_API_KEY: is missing/)
+    // In CLI words: the variables and where keys come from, not the library's `apiKey` / `secretKey` options.
+    expect(missing).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "ipos-auth: IPOS_API_KEY and IPOS_SECRET_KEY are not set: export both (the keys from the iPOSpays portal, or the demo keys `ipos-auth sandbox` prints); there are no key flags, since ps would show them\n"
+    })
     const half = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url, IPOS_API_KEY: "k" }) })
     expect(half.code).toBe(2)
     expect(half.stderr).toMatch(/^ipos-auth: Invalid IPOS_SECRET_KEY/)
@@ -178,11 +186,14 @@ describe("ipos-auth refresh", () => {
     expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/v1/refresh-token": 1 })
   })
 
-  it("takes the token as its argument too", async () => {
+  it("takes the token as its argument too, warning that ps shows it", async () => {
     const minted = (await runCli(["token"], { env })).stdout.trim()
     const result = await runCli(["refresh", minted], { env })
     expect(result.code).toBe(0)
     expect(claimsOf(result.stdout.trim()).uniqueId).toBe(claimsOf(minted).uniqueId)
+    expect(result.stderr).toBe(`${tokenWarning("refresh")}\n`)
+    const flagged = await runCli(["refresh", "--token", minted], { env })
+    expect(flagged).toMatchObject({ code: 0, stderr: `${tokenWarning("refresh")}\n` })
   })
 
   it("ignores the IPOS_* settings only a mint uses, even invalid ones", async () => {
@@ -196,10 +207,11 @@ describe("ipos-auth refresh", () => {
     expect((await runCli(["refresh", "--token", minted], { env: stray })).code).toBe(0)
   })
 
-  it("reads the token from stdin when --token is absent", async () => {
+  it("reads the token from stdin when --token is absent, with no warning", async () => {
     const minted = (await runCli(["token"], { env })).stdout.trim()
     const result = await runCli(["refresh"], { env, stdin: `${minted}\n` })
     expect(result.code).toBe(0)
+    expect(result.stderr).toBe("")
     expect(claimsOf(result.stdout.trim()).uniqueId).toBe(claimsOf(minted).uniqueId)
   })
 
@@ -211,8 +223,9 @@ describe("ipos-auth refresh", () => {
 
   it("warns before a token would travel over plain http off this machine", async () => {
     // The token is refused locally (not a JWT), so nothing is sent to the non-loopback address.
-    const result = await runCli(["refresh", "--token", "not-a-jwt", "--auth-url", "http://192.0.2.10:8080"], {
-      env: cleanEnv()
+    const result = await runCli(["refresh", "--auth-url", "http://192.0.2.10:8080"], {
+      env: cleanEnv(),
+      stdin: "not-a-jwt"
     })
     expect(result.code).toBe(2)
     expect(result.stderr.split("\n")[0]).toBe(
@@ -224,7 +237,7 @@ describe("ipos-auth refresh", () => {
     expect(await runCli(["refresh"], { env, stdin: "" })).toEqual({
       code: 2,
       stdout: "",
-      stderr: "ipos-auth: no token to refresh: pass --token JWT or pipe a token on stdin\n"
+      stderr: 'ipos-auth: no token to refresh: pipe it on stdin (echo "$TOKEN" | ipos-auth refresh)\n'
     })
     const garbage = await runCli(["refresh", "--token", "garbage"], { env })
     expect(garbage.code).toBe(2)
@@ -234,7 +247,7 @@ describe("ipos-auth refresh", () => {
   it("exits 3 for a token with a bad signature (AUTH_ERR_008)", async () => {
     const [header, claims] = (await runCli(["token"], { env })).stdout.trim().split(".")
     const forged = `${header}.${claims}.${Buffer.from("forged").toString("base64url")}`
-    const result = await runCli(["refresh", "--token", forged], { env })
+    const result = await runCli(["refresh"], { env, stdin: forged })
     expect(result.code).toBe(3)
     expect(result.stderr.split("\n")[0]).toBe("ipos-auth: AUTH_ERR_008: Invalid Signature.")
   })
@@ -247,11 +260,75 @@ describe("over https", () => {
       const secure = { ...env, IPOS_AUTH_URL: tls.url, NODE_EXTRA_CA_CERTS: tls.caFile }
       const minted = await runCli(["token"], { env: secure })
       expect(minted).toMatchObject({ code: 0, stderr: "" })
-      const refreshed = await runCli(["refresh", minted.stdout.trim()], { env: secure })
+      const refreshed = await runCli(["refresh"], { env: secure, stdin: minted.stdout })
       expect(refreshed).toMatchObject({ code: 0, stderr: "" })
       expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/v1/refresh-token": 1 })
     } finally {
       await tls.stop()
     }
+  })
+})
+
+describe("answers that carry no usable token", () => {
+  const vendorSample = namedExamples().find((e) => e.name === "Success")?.value.token ?? ""
+  const unexpected = (operation: string, reason: string) =>
+    `ipos-auth: iPOSpays ${operation} sent an unexpected response (HTTP 200): ${reason}\n`
+  const run = async (token: string, args: ReadonlyArray<string>, stdin?: string) => {
+    const server = await startFixedAnswer(token)
+    try {
+      const keys = { IPOS_API_KEY: "demo-merchant-api-key", IPOS_SECRET_KEY: "demo-merchant-secret-key" }
+      return await runCli(args, {
+        env: cleanEnv({ ...keys, IPOS_AUTH_URL: server.url }),
+        ...(stdin === undefined ? {} : { stdin })
+      })
+    } finally {
+      await server.stop()
+    }
+  }
+
+  // Both commands, as scripts run them: `token` with the keys, `refresh` with a token on stdin.
+  describe.each([
+    ["token", "authenticate", undefined],
+    ["refresh", "refresh", "aaa.bbb.ccc"]
+  ] as const)("%s", (command, operation, stdin) => {
+    const args = [command, "--json"]
+
+    it("refuses a token already expired on arrival (the vendor's 2025 sample), printing nothing: exit 5", async () => {
+      expect(await run(vendorSample, args, stdin)).toEqual({
+        code: 5,
+        stdout: "",
+        stderr: unexpected(
+          operation,
+          "a token that is already expired (or within its safety margin) on arrival; check both clocks"
+        )
+      })
+    })
+
+    it("exits 5 for an exp in microseconds, but prints the minted token with expiresAt null", async () => {
+      const iat = Math.floor(Date.now() / 1000)
+      const exp = (iat + 3_600) * 1_000_000
+      const jwt = fakeJwt({ scope: "paymentTokenize", uniqueId: "u-1", iat, exp })
+      const result = await run(jwt, args, stdin)
+      expect(result.code).toBe(5)
+      expect(result.stderr).toBe(
+        unexpected(
+          operation,
+          `the token's exp claim (${exp}) is not a time in seconds since the epoch; the token is printed on stdout, its expiry unknown`
+        )
+      )
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        token: jwt,
+        scope: "PaymentTokenization",
+        issuedAt: new Date(iat * 1000).toISOString(),
+        expiresAt: null
+      })
+    })
+  })
+
+  it("prints the bare token too without --json (exit 5)", async () => {
+    const iat = Math.floor(Date.now() / 1000)
+    const jwt = fakeJwt({ scope: "paymentTokenize", iat, exp: (iat + 3_600) * 1_000_000 })
+    const result = await run(jwt, ["token"])
+    expect(result).toMatchObject({ code: 5, stdout: `${jwt}\n` })
   })
 })

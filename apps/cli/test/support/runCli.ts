@@ -53,6 +53,8 @@ export const runCli = (
         reject(new Error(`ipos-auth ${args[0] ?? ""} printed the value of ${leaked.join(" and ")}`))
       else resolve({ code, stdout, stderr })
     })
+    // The CLI may stop reading early (more than it accepts, or a command that reads nothing).
+    child.stdin.on("error", () => {})
     if (stdin === undefined) child.stdin.end()
     else child.stdin.end(stdin)
   })
