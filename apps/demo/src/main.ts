@@ -50,6 +50,7 @@ const ui = {
   jwtClaims: byId("jwt-claims", HTMLElement),
   errorCard: byId("error-card", HTMLElement),
   errorTitle: byId("error-title", HTMLHeadingElement),
+  errorVendorLabel: byId("error-vendor-label", HTMLElement),
   errorVendor: byId("error-vendor", HTMLElement),
   errorHint: byId("error-hint", HTMLElement),
   errorMessage: byId("error-message", HTMLElement),
@@ -132,7 +133,10 @@ ui.url.addEventListener("change", () => {
 
 const showError = (failure: FailureView) => {
   ui.errorTitle.textContent = failure.code === undefined ? failure.title : `${failure.code} · refused`
-  ui.errorVendor.textContent = failure.vendorMessage ?? "—"
+  // Only a refusal carries a vendor message; other failures show none rather than a dash.
+  ui.errorVendor.textContent = failure.vendorMessage ?? ""
+  ui.errorVendorLabel.hidden = failure.vendorMessage === undefined
+  ui.errorVendor.hidden = failure.vendorMessage === undefined
   ui.errorHint.textContent = failure.hint ?? "—"
   ui.errorMessage.textContent = failure.message
   ui.errorCard.hidden = false
@@ -172,6 +176,7 @@ const showHeldToken = async () => {
   if (manager === undefined) return
   view = tokenView(await manager.getTokenInfo(shownScope))
   renderToken()
+  tick()
 }
 
 // Runs four times a second: only transforms and fixed-width texts change, so nothing moves.
@@ -252,6 +257,8 @@ const onEvent = (event: TokenEvent) => {
   if (event.scope !== shownScope) return
   if (event._tag === "Minted" || event._tag === "Refreshed") void showHeldToken().catch(() => {})
   if (event._tag === "AcquisitionFailed") showError(describeSummary(event.error))
+  // After the manager has finished handling the event: the badge and bar follow at once.
+  queueMicrotask(tick)
   void pollSandbox()
 }
 
