@@ -23,7 +23,8 @@ const freePort = () =>
 // The page's port is chosen first: the sandbox must know the page's origin to allow it by CORS.
 const pagePort = await freePort()
 const origins = [`http://${host}:${pagePort}`, `http://localhost:${pagePort}`]
-const sandbox = await startSandbox({ ...sandboxOptionsFromEnv(process.env), host, port: 0, corsOrigin: origins })
+const fromEnv = sandboxOptionsFromEnv(process.env)
+const sandbox = await startSandbox({ ...fromEnv, host, port: fromEnv.port ?? 0, corsOrigin: origins })
 let vite
 try {
   process.env.VITE_SANDBOX_URL = sandbox.url

@@ -41,6 +41,8 @@ const findChromium = (): string => {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Playwright's own browser download cannot work here: Debian's Chromium is driven instead.
+  process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = "1"
   const chromiumPath = findChromium()
   const outDir = await mkdtemp(join(tmpdir(), "ipos-demo-dist-"))
   await build({ root, logLevel: "warn", build: { outDir, emptyOutDir: true, sourcemap: false } })
