@@ -33,12 +33,17 @@ afterEach(async () => {
     for (const secret of secrets) expect(text.includes(secret), `a secret key in ${place}`).toBe(false)
     for (const token of demo.tokens) expect(text.includes(token), `a whole token in ${place}`).toBe(false)
   }
+  // The core runs in the page without an uncaught error or a console error of its own (the
+  // browser's own "Failed to load resource" lines for refused requests are expected: 401, 503).
+  expect(
+    demo.console.filter((line) => /^(error|pageerror)/.test(line) && !line.includes("Failed to load resource"))
+  ).toEqual([])
   await demo.page.close()
   demo = undefined
 })
 
-const open = async (): Promise<Page> => {
-  demo = await openDemo(browser, sandbox.url)
+const open = async (sandboxUrl = sandbox.url): Promise<Page> => {
+  demo = await openDemo(browser, sandboxUrl)
   return demo.page
 }
 
@@ -139,6 +144,27 @@ describe("the demo page", () => {
 
     await expect.poll(() => page.textContent("#error-title")).toBe("AUTH_ERR_005 · refused")
     expect(await page.textContent("#error-hint")).toBe(authErrorHints.AUTH_ERR_005)
+  })
+
+  it("refuses an expiry of 10 minutes in the core, before anything is sent", async () => {
+    const page = await open()
+    await page.selectOption("#expiry", "10")
+    await page.click("#get-token")
+
+    await expect.poll(() => page.textContent("#error-title")).toBe("ValidationError")
+    expect(await page.textContent("#error-message")).toBe("Invalid expiryMinutes: 10 is not an integer from 30 to 1440")
+    expect(await page.isVisible("#error-vendor")).toBe(false)
+    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(0)
+  })
+
+  it("talks to the sandbox typed into the field when the URL names none, and keeps it in the address bar", async () => {
+    const page = await open("")
+    expect(await page.inputValue("#sandbox-url")).toBe("")
+    await page.fill("#sandbox-url", sandbox.url)
+    await page.press("#sandbox-url", "Tab")
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get("sandbox"))).toBe(sandbox.url)
+    await getToken(page)
+    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(1)
   })
 
   it("calls the protected API with the held token, and after a revocation with a new one", async () => {
