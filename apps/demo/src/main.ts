@@ -12,6 +12,7 @@ import {
   type TokenEvent,
   type TokenStatus
 } from "@ipos/auth-core"
+import { readCoreMetrics } from "./coreMetrics.js"
 import { countdown } from "./countdown.js"
 import { demoCredentials } from "./demoCredentials.js"
 import { byId, fillPairs, make } from "./dom.js"
@@ -20,7 +21,7 @@ import { callProtectedApi } from "./ProtectedApi.js"
 import { clockDuration, relativeTime } from "./relativeTime.js"
 import { type FaultPatch, type FaultsSnapshot, sandboxControl } from "./SandboxControl.js"
 import { initialSandboxUrl, sandboxOrigin } from "./sandboxUrl.js"
-import { count, describeEvent, noCounters, type TimelineEntry } from "./timeline.js"
+import { describeEvent, type TimelineEntry } from "./timeline.js"
 import { barTimes, clockTime, type TokenView, tokenView } from "./tokenView.js"
 
 const ui = {
@@ -86,7 +87,6 @@ let unsubscribe: () => void = () => {}
 let shownScope: Scope = "PaymentTokenization"
 let view: TokenView | undefined
 let entries: Array<TimelineEntry> = []
-let counters = noCounters
 let served = 0
 let faults: FaultsSnapshot | undefined
 
@@ -242,7 +242,7 @@ const refreshRelativeTimes = () => {
 }
 
 const renderCounters = () => {
-  for (const [name, value] of Object.entries(counters)) {
+  for (const [name, value] of Object.entries(readCoreMetrics())) {
     const element = document.getElementById(`count-${name}`)
     if (element !== null) element.textContent = String(value)
   }
@@ -251,7 +251,6 @@ const renderCounters = () => {
 
 const onEvent = (event: TokenEvent) => {
   entries = [describeEvent(event), ...entries].slice(0, 50)
-  counters = count(counters, event)
   renderTimeline()
   renderCounters()
   if (event.scope !== shownScope) return
@@ -392,7 +391,7 @@ const pollSandbox = async () => {
   if (snapshot.ok) faults = snapshot.value
   if (sandboxCounters.ok) {
     const requests = sandboxCounters.value.requests
-    ui.sandboxCalls.textContent = `${requests["/v1/authenticate-token"]} auth · ${requests["/v1/refresh-token"]} refresh`
+    ui.sandboxCalls.textContent = `${requests["/v1/authenticate-token"]} / ${requests["/v1/refresh-token"]}`
   }
   renderFaults(Date.now())
 }
@@ -448,6 +447,9 @@ renderToken()
 renderCounters()
 tick()
 setInterval(tick, 250)
-setInterval(refreshRelativeTimes, 1000)
+setInterval(() => {
+  refreshRelativeTimes()
+  renderCounters()
+}, 1000)
 setInterval(() => void pollSandbox(), 2000)
 void pollSandbox()

@@ -1,6 +1,6 @@
 /**
- * The event timeline: each lifecycle event of the manager as a title, a detail line and a tone,
- * plus the counters shown beside it. Details name tokens only by fingerprint.
+ * The event timeline: each lifecycle event of the manager as a title, a detail line and a tone.
+ * Details name tokens only by fingerprint.
  */
 import type { TokenEvent } from "@ipos/auth-core"
 import { clockDuration } from "./relativeTime.js"
@@ -51,53 +51,5 @@ export const describeEvent = (event: TokenEvent): TimelineEntry => {
       return entry("Degraded", "refreshes fail; the held token is served until it expires", "bad")
     case "Recovered":
       return entry("Recovered", `${event.fingerprint} · refreshes work again`, "good")
-  }
-}
-
-/** The counters beside the timeline. */
-export interface Counters {
-  readonly acquired: number
-  readonly refreshed: number
-  readonly refreshFailures: number
-  readonly acquisitionFailures: number
-  readonly invalidated: number
-  readonly degradedEpisodes: number
-}
-
-/** All counters at zero. */
-export const noCounters: Counters = {
-  acquired: 0,
-  refreshed: 0,
-  refreshFailures: 0,
-  acquisitionFailures: 0,
-  invalidated: 0,
-  degradedEpisodes: 0
-}
-
-/**
- * The counters after one more event.
- *
- * @example
- * ```ts
- * count(noCounters, mintedEvent).acquired // 1
- * ```
- */
-export const count = (counters: Counters, event: TokenEvent): Counters => {
-  switch (event._tag) {
-    case "Minted":
-      return { ...counters, acquired: counters.acquired + 1 }
-    case "Refreshed":
-      return { ...counters, refreshed: counters.refreshed + 1 }
-    case "RefreshFailed":
-      return { ...counters, refreshFailures: counters.refreshFailures + 1 }
-    case "AcquisitionFailed":
-      return { ...counters, acquisitionFailures: counters.acquisitionFailures + 1 }
-    case "Invalidated":
-      return { ...counters, invalidated: counters.invalidated + 1 }
-    case "Degraded":
-      return { ...counters, degradedEpisodes: counters.degradedEpisodes + 1 }
-    case "Expired":
-    case "Recovered":
-      return counters
   }
 }

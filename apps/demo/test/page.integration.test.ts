@@ -81,7 +81,9 @@ describe("the demo page", () => {
     expect(await page.textContent("#token-short")).toMatch(/^eyJhbGciOiJS…[A-Za-z0-9_-]{6}$/)
     expect(await page.textContent("#state-badge")).toBe("Valid")
     expect(await timelineTitles(page)).toEqual(["Acquired"])
-    expect(await page.textContent("#count-acquired")).toBe("1")
+    await expect.poll(() => page.textContent("#count-authenticated")).toBe("1") // the core's metrics
+    expect(await page.textContent("#count-requestsOk")).toBe("1")
+    expect(await page.textContent("#count-retries")).toBe("0")
     expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(1)
   })
 
@@ -97,7 +99,7 @@ describe("the demo page", () => {
     expect(sandbox.counters().requests["/v1/refresh-token"]).toBeGreaterThanOrEqual(1)
     await expect.poll(() => page.textContent("#token-short"), { timeout: 5_000 }).not.toBe(first)
     expect(await page.textContent("#token-via")).toBe("PaymentTokenization · refreshed")
-    expect(Number(await page.textContent("#count-refreshed"))).toBeGreaterThanOrEqual(1)
+    await expect.poll(async () => Number(await page.textContent("#count-refreshed"))).toBeGreaterThanOrEqual(1)
   })
 
   it("during an outage turns degraded while still serving the held token, then recovers", async () => {
@@ -121,6 +123,9 @@ describe("the demo page", () => {
     await expect.poll(() => page.isVisible("#degraded-badge")).toBe(false)
     expect(await page.textContent("#state-badge")).not.toBe("Degraded")
     expect(await timelineTitles(page)).toContain("Refresh failed")
+    // The core retried the 503s before giving up on each call, and counted the failed calls.
+    expect(Number(await page.textContent("#count-retries"))).toBeGreaterThan(0)
+    expect(Number(await page.textContent("#count-requestsFailed"))).toBeGreaterThan(0)
   })
 
   it("shows AUTH_ERR_004 with the vendor's message and the core's hint for a wrong secret", async () => {

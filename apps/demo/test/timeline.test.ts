@@ -1,6 +1,6 @@
 import type { TokenEvent } from "@ipos/auth-core"
 import { describe, expect, it } from "vitest"
-import { count, describeEvent, noCounters } from "../src/timeline.js"
+import { describeEvent } from "../src/timeline.js"
 
 const base = { scope: "PaymentTokenization", credentialsId: "c1d2e3", at: 1_000 } as const
 const unavailable = {
@@ -67,18 +67,5 @@ const cases: ReadonlyArray<readonly [TokenEvent, string, string, string]> = [
 describe("describeEvent", () => {
   it.each(cases)("%o", (event, title, detail, tone) => {
     expect(describeEvent(event)).toEqual({ at: 1_000, title, detail, tone })
-  })
-})
-
-describe("count", () => {
-  it("counts each kind of event once, Expired and Recovered nowhere", () => {
-    expect(cases.map(([event]) => event).reduce(count, noCounters)).toEqual({
-      acquired: 1,
-      refreshed: 1,
-      refreshFailures: 1,
-      acquisitionFailures: 1,
-      invalidated: 1,
-      degradedEpisodes: 1
-    })
   })
 })
