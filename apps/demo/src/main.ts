@@ -20,7 +20,7 @@ import { describeFailure, describeSummary, type FailureView } from "./failureVie
 import { callProtectedApi } from "./ProtectedApi.js"
 import { clockDuration, relativeTime } from "./relativeTime.js"
 import { type FaultPatch, type FaultsSnapshot, sandboxControl } from "./SandboxControl.js"
-import { initialSandboxUrl, sandboxOrigin } from "./sandboxUrl.js"
+import { initialSandboxUrl, isLoopback, sandboxOrigin } from "./sandboxUrl.js"
 import { describeEvent, type TimelineEntry } from "./timeline.js"
 import { barTimes, clockTime, type TokenView, tokenView } from "./tokenView.js"
 
@@ -33,6 +33,7 @@ const ui = {
   scope: byId("scope", HTMLSelectElement),
   expiry: byId("expiry", HTMLSelectElement),
   scopeHelp: byId("scope-help", HTMLParagraphElement),
+  urlWarning: byId("url-warning", HTMLParagraphElement),
   getToken: byId("get-token", HTMLButtonElement),
   refreshNow: byId("refresh-now", HTMLButtonElement),
   stateBadge: byId("state-badge", HTMLSpanElement),
@@ -122,7 +123,17 @@ ui.level.addEventListener("change", applyCredential)
 
 const sandboxUrl = (): string | undefined => sandboxOrigin(ui.url.value)
 
+// Keys are sent only on a click, but a link may have named the sandbox: say where they would go.
+const warnAboutUrl = () => {
+  const origin = sandboxUrl()
+  ui.urlWarning.hidden = origin === undefined || isLoopback(origin)
+  ui.urlWarning.textContent =
+    origin === undefined ? "" : `Not on this machine: the keys in these fields would be sent to ${origin}.`
+}
+warnAboutUrl()
+
 ui.url.addEventListener("change", () => {
+  warnAboutUrl()
   const origin = sandboxUrl()
   // Kept in the address bar so a reload (or a shared link) talks to the same sandbox.
   if (origin !== undefined) history.replaceState(null, "", `?sandbox=${encodeURIComponent(origin)}`)

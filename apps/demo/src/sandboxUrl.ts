@@ -34,3 +34,18 @@ export const sandboxOrigin = (value: string | null | undefined): string | undefi
  */
 export const initialSandboxUrl = (search: string, devDefault: string | undefined): string =>
   sandboxOrigin(new URLSearchParams(search).get("sandbox")) ?? sandboxOrigin(devDefault) ?? ""
+
+/**
+ * Whether an origin is on this machine (`127.0.0.0/8`, `localhost`, `[::1]`). The page warns when
+ * the keys in its fields would go anywhere else (a `?sandbox=` link can name any origin).
+ *
+ * @example
+ * ```ts
+ * isLoopback("http://127.0.0.1:4010")   // true
+ * isLoopback("https://sandbox.example") // false
+ * ```
+ */
+export const isLoopback = (origin: string): boolean => {
+  const host = new URL(origin).hostname
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { initialSandboxUrl, sandboxOrigin } from "../src/sandboxUrl.js"
+import { initialSandboxUrl, isLoopback, sandboxOrigin } from "../src/sandboxUrl.js"
 
 describe("sandboxOrigin", () => {
   it.each([
@@ -28,5 +28,20 @@ describe("initialSandboxUrl", () => {
     ["else nothing: the field asks", "?other=1", undefined, ""]
   ])("%s", (_, search, devDefault, want) => {
     expect(initialSandboxUrl(search, devDefault)).toBe(want)
+  })
+})
+
+describe("isLoopback", () => {
+  it.each([
+    ["http://127.0.0.1:4010", true],
+    ["http://127.12.0.3", true],
+    ["http://localhost:5173", true],
+    ["http://[::1]:8080", true],
+    ["http://127.0.0.1.example.test", false],
+    ["http://10.0.0.5:4010", false],
+    ["https://sandbox.example.test", false],
+    ["http://localhost.example.test", false]
+  ])("%s → %s", (origin, want) => {
+    expect(isLoopback(origin)).toBe(want)
   })
 })
