@@ -1,0 +1,11 @@
+import { vitestConfig } from "@ipos/testing/vitest"
+
+// The browser suite starts Chromium, a sandbox and a static server once (globalSetup) and drives
+// real waits on 20-second tokens: generous timeouts, one file at a time on a shared machine.
+export default vitestConfig({
+  test: {
+    globalSetup: ["./test/globalSetup.ts"],
+    testTimeout: 120_000,
+    fileParallelism: false
+  }
+})
