@@ -49,6 +49,8 @@ export interface StartOptions {
   readonly log?: (line: string) => void
   /** A token manager to use instead of one built from `env` and the config (tests). */
   readonly tokens?: PromiseTokenManager
+  /** The upstream connection pool (default: a keep-alive agent); tests inject one to stall connects. */
+  readonly agent?: http.Agent
 }
 
 /**
@@ -112,7 +114,9 @@ export const startProxy = async (
   const status = tokens.status()
   const source = makeTokenSource({ tokens, scope: status.scope, log: options.log ?? (() => {}) })
   const agentOptions = { keepAlive: true, maxFreeSockets: 1024, scheduling: "lifo" as const, noDelay: true }
-  const agent = config.upstream.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
+  const agent =
+    options.agent ??
+    (config.upstream.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions))
   let stopping = false
   const forward = makeForwarder({ config, source, metrics, agent, stopping: () => stopping })
   const admin = makeAdmin(source, metrics)
