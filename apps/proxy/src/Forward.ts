@@ -1,14 +1,17 @@
 /**
- * One proxied exchange: a client request forwarded to the one upstream with the proxy's token,
- * streamed both ways (the response with `pipe`, the request chunk by chunk with backpressure,
- * keeping small bodies for one replay), with connect and response-header timeouts, and one replay
- * with a new token when the upstream answers 401.
+ * One proxied exchange: a client request forwarded to the one upstream with the proxy's token over
+ * an undici `Pool` (its lowest-level `dispatch`, one handler object per request, no promise or
+ * intermediate stream on the way back), streamed both ways with backpressure, keeping small
+ * request bodies for one replay with a new token when the upstream answers 401.
+ *
+ * Measured on the proxybench harness: undici's dispatch path costs about a third less CPU per
+ * request than `node:http`'s client with a keep-alive agent (see the README's figures).
  *
  * @since 0.1.0
  */
-import * as http from "node:http"
-import * as https from "node:https"
-import type { Socket } from "node:net"
+import type * as http from "node:http"
+import { Readable } from "node:stream"
+import type { Dispatcher } from "undici"
 import { failClosedAnswer, rejectAnswer, sendJson, upstreamFailureAnswer } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
 import { requestHeaders, responseHeaders } from "./HopByHop.js"
@@ -25,12 +28,14 @@ export interface ForwardContext {
   readonly config: ProxyConfig
   readonly source: TokenSource
   readonly metrics: ProxyMetrics
-  readonly agent: http.Agent
+  /** The upstream connection pool. */
+  readonly pool: Dispatcher
   /** True once a graceful stop began: answers carry `Connection: close`. */
   readonly stopping: () => boolean
 }
 
-class ExchangeFailure extends Error {
+/** A failure class chosen by the proxy itself (a connect timeout of its connector). */
+export class ExchangeFailure extends Error {
   constructor(readonly failure: UpstreamErrorClass) {
     super(failure)
   }
@@ -38,10 +43,20 @@ class ExchangeFailure extends Error {
 
 const classify = (error: unknown): UpstreamErrorClass => {
   if (error instanceof ExchangeFailure) return error.failure
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  if (code === "ECONNREFUSED") return "refused"
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET") return "reset"
-  return "error"
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case "ECONNREFUSED":
+      return "refused"
+    case "ECONNRESET":
+    case "EPIPE":
+    case "UND_ERR_SOCKET":
+      return "reset"
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "connect_timeout"
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return "response_timeout"
+    default:
+      return "error"
+  }
 }
 
 /**
@@ -58,44 +73,34 @@ const classify = (error: unknown): UpstreamErrorClass => {
  * @category constructors
  */
 export const makeForwarder = (ctx: ForwardContext) => {
-  const { config, source, metrics, agent } = ctx
-  const upstream = config.upstream
-  const request = upstream.protocol === "https:" ? https.request : http.request
-  const hostname = upstream.hostname.replace(/^\[(.*)\]$/, "$1")
-  const port = upstream.port === "" ? (upstream.protocol === "https:" ? 443 : 80) : Number(upstream.port)
-  const host = upstream.host
+  const { config, source, metrics, pool } = ctx
+  const host = config.upstream.host
+  const origin = config.upstream.origin
   const tokenHeader = config.tokenHeader
-  const { maxBodyBytes, replayBufferBytes, connectTimeoutMs, responseTimeoutMs, tokenWaitMs } = config
+  const { maxBodyBytes, replayBufferBytes, tokenWaitMs } = config
 
-  const connectTimeout = (socket: Socket, up: http.ClientRequest) => {
-    if (!socket.connecting) return
-    const timer = setTimeout(() => up.destroy(new ExchangeFailure("connect_timeout")), connectTimeoutMs)
-    socket.once("connect", () => clearTimeout(timer))
-    socket.once("close", () => clearTimeout(timer))
-  }
-
-  /** The state of one client request across its (at most two) upstream attempts. */
-  class Exchange {
-    up: http.ClientRequest | undefined = undefined
+  /** One client request across its (at most two) upstream attempts; also the undici handler. */
+  class Exchange implements Dispatcher.DispatchHandler {
     token = ""
     attempt = 0
-    staleRetried = false
     /** Chunks kept for a replay; `undefined` once the body outgrew the replay buffer. */
     kept: Array<Buffer> | undefined = []
     bytes = 0
-    timer: ReturnType<typeof setTimeout> | undefined = undefined
     sentAt = 0
     finished = false
+    /** The 401 being discarded while a new token comes. */
+    renewed: Promise<string | undefined> | undefined = undefined
+    abortUpstream: ((reason?: Error) => void) | undefined = undefined
+    resumeUpstream: (() => void) | undefined = undefined
+    body: Readable | undefined = undefined
     readonly hasBody: boolean
-    readonly chunked: boolean
 
     constructor(
       readonly req: http.IncomingMessage,
       readonly res: http.ServerResponse
     ) {
       const length = req.headers["content-length"]
-      this.chunked = req.headers["transfer-encoding"] !== undefined
-      this.hasBody = this.chunked || (length !== undefined && length !== "0")
+      this.hasBody = req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0")
       res.on("close", () => this.closed())
     }
 
@@ -103,43 +108,35 @@ export const makeForwarder = (ctx: ForwardContext) => {
       if (this.finished) return
       this.finished = true
       metrics.inFlight -= 1
-      clearTimeout(this.timer)
       // The client went away before the answer was complete: abort the upstream request.
-      if (!this.res.writableFinished && this.up !== undefined) this.up.destroy()
+      if (!this.res.writableFinished) this.abortUpstream?.()
     }
 
     send(token: string): void {
       this.token = token
-      const { headers, clientToken } = requestHeaders(this.req.rawHeaders, host, tokenHeader, token, this.chunked)
-      if (clientToken && this.attempt === 0 && !this.staleRetried) metrics.clientTokensOverwritten += 1
+      this.abortUpstream = undefined
+      this.renewed = undefined
+      const { headers, clientToken } = requestHeaders(this.req.rawHeaders, host, tokenHeader, token)
+      if (clientToken && this.attempt === 0) metrics.clientTokensOverwritten += 1
       metrics.tokensInjected += 1
-      const up = request({
-        agent,
-        hostname,
-        port,
-        method: this.req.method,
-        path: this.req.url,
-        headers,
-        setHost: false
-      })
-      this.up = up
       this.sentAt = performance.now()
-      this.timer = setTimeout(() => up.destroy(new ExchangeFailure("response_timeout")), responseTimeoutMs)
-      up.on("socket", (socket: Socket) => connectTimeout(socket, up))
-      up.on("response", (upRes) => this.response(up, upRes))
-      up.on("error", (error) => this.failed(up, error))
-      if (!this.hasBody) up.end()
-      else if (this.attempt === 0 && !this.staleRetried) this.stream(up)
-      else {
-        for (const chunk of this.kept ?? []) up.write(chunk)
-        up.end()
-      }
+      pool.dispatch(
+        {
+          origin,
+          method: this.req.method as Dispatcher.HttpMethod,
+          path: this.req.url ?? "/",
+          headers,
+          body: this.hasBody ? (this.attempt === 0 ? this.streamBody() : Buffer.concat(this.kept ?? [])) : null
+        },
+        this
+      )
     }
 
     /** First attempt with a body: stream it, keeping it while it fits the replay buffer. */
-    stream(up: http.ClientRequest): void {
+    streamBody(): Readable {
       const req = this.req
-      const resume = () => req.resume()
+      const body = new Readable({ read: () => void req.resume() })
+      this.body = body
       req.on("data", (chunk: Buffer) => {
         this.bytes += chunk.length
         if (this.bytes > maxBodyBytes) return this.tooLarge()
@@ -147,25 +144,18 @@ export const makeForwarder = (ctx: ForwardContext) => {
           if (this.bytes <= replayBufferBytes) this.kept.push(chunk)
           else this.kept = undefined
         }
-        const target = this.up
-        if (target !== undefined && !target.destroyed && !target.write(chunk)) {
-          req.pause()
-          target.once("drain", resume)
-        }
+        if (!body.push(chunk)) req.pause()
       })
-      req.on("end", () => {
-        if (this.up === up) up.end()
-      })
+      req.on("end", () => body.push(null))
+      return body
     }
 
     tooLarge(): void {
       metrics.bump(metrics.rejected, "body_too_large")
-      clearTimeout(this.timer)
-      const up = this.up
-      this.up = undefined
-      up?.destroy()
       this.req.removeAllListeners("data")
       this.req.resume()
+      this.abortUpstream?.()
+      this.body?.destroy()
       if (!this.res.headersSent) {
         const { status, body } = rejectAnswer("body_too_large")
         metrics.answered(status)
@@ -177,49 +167,62 @@ export const makeForwarder = (ctx: ForwardContext) => {
       return this.kept !== undefined && (!this.hasBody || this.req.complete)
     }
 
-    response(up: http.ClientRequest, upRes: http.IncomingMessage): void {
-      if (this.up !== up) return void upRes.resume()
-      clearTimeout(this.timer)
-      metrics.latency((performance.now() - this.sentAt) / 1000)
-      const status = upRes.statusCode ?? 502
-      if (status === 401 && this.attempt === 0) {
-        // Only the first refusal says the token is bad; a second one goes to the client as it is.
-        const refusedToken = this.token
-        const renewed = source.refused(refusedToken)
-        if (this.replayable()) {
-          upRes.resume()
-          this.attempt = 1
-          this.up = undefined
-          metrics.replays += 1
-          renewed.then((token) => {
-            if (this.finished) return
-            if (token === undefined || token === refusedToken) this.failClosed()
-            else this.send(token)
-          })
-          return
-        }
-      }
-      const headers = responseHeaders(upRes.rawHeaders)
-      if (ctx.stopping()) headers.push("connection", "close")
-      metrics.answered(status)
-      this.res.writeHead(status, upRes.statusMessage, headers)
-      upRes.pipe(this.res)
-      upRes.on("error", () => this.res.destroy())
+    // undici's handler interface
+
+    onConnect(abort: (err?: Error) => void): void {
+      if (this.finished) abort()
+      else this.abortUpstream = abort
     }
 
-    failed(up: http.ClientRequest, error: unknown): void {
-      if (this.up !== up || this.finished) return
-      clearTimeout(this.timer)
-      const failure = classify(error)
-      // A pooled connection the upstream had just closed: send once more on a fresh one.
-      if (failure === "reset" && up.reusedSocket && !this.staleRetried && this.replayable()) {
-        this.staleRetried = true
-        this.up = undefined
-        this.send(this.token)
+    onHeaders(statusCode: number, rawHeaders: Array<Buffer>, resume: () => void, statusText: string): boolean {
+      metrics.latency((performance.now() - this.sentAt) / 1000)
+      if (statusCode === 401 && this.attempt === 0) {
+        // Only the first refusal says the token is bad; a second one goes to the client as it is.
+        const renewed = source.refused(this.token)
+        if (this.replayable()) {
+          this.renewed = renewed
+          return true
+        }
+      }
+      const headers = responseHeaders(rawHeaders)
+      if (ctx.stopping()) headers.push("connection", "close")
+      metrics.answered(statusCode)
+      this.res.writeHead(statusCode, statusText, headers)
+      this.resumeUpstream = resume
+      return true
+    }
+
+    onData(chunk: Buffer): boolean {
+      if (this.renewed !== undefined) return true
+      if (this.res.write(chunk)) return true
+      this.res.once("drain", this.resumeUpstream!)
+      return false
+    }
+
+    onComplete(): void {
+      const renewed = this.renewed
+      if (renewed === undefined) {
+        this.res.end()
         return
       }
+      const refused = this.token
+      this.attempt = 1
+      metrics.replays += 1
+      void renewed.then((token) => {
+        if (this.finished) return
+        if (token === undefined || token === refused) this.failClosed()
+        else this.send(token)
+      })
+    }
+
+    onError(error: Error): void {
+      if (this.finished) return
+      const failure = classify(error)
       metrics.bump(metrics.upstreamErrors, failure)
-      if (this.res.headersSent) return void this.res.destroy()
+      if (this.res.headersSent) {
+        this.res.destroy()
+        return
+      }
       const { status, body } = upstreamFailureAnswer(failure)
       metrics.answered(status)
       sendJson(this.res, status, body, [], ctx.stopping() || (this.hasBody && !this.req.complete))

@@ -33,8 +33,13 @@ export const hopByHop: ReadonlySet<string> = new Set([
   "upgrade"
 ])
 
-/** Headers the client may never pass upstream: the proxy's own credentials travel in none. */
-const credentialHeaders: ReadonlySet<string> = new Set(["apikey", "secretkey"])
+/**
+ * Request headers never passed upstream besides hop-by-hop ones: credentials (the proxy's own
+ * travel in none) and `Expect` (the proxy answers `100-continue` itself).
+ */
+const requestOnly: ReadonlySet<string> = new Set(["apikey", "secretkey", "expect"])
+
+const text = (v: string | Buffer): string => (typeof v === "string" ? v : v.toString("latin1"))
 
 /**
  * The names listed in `Connection` values, lower case (`undefined` when there is none: the common
@@ -49,13 +54,17 @@ const credentialHeaders: ReadonlySet<string> = new Set(["apikey", "secretkey"])
  * @since 0.1.0
  * @category utils
  */
-export const connectionNamed = (raw: ReadonlyArray<string>): Set<string> | undefined => {
+export const connectionNamed = (raw: ReadonlyArray<string | Buffer>): Set<string> | undefined => {
   let named: Set<string> | undefined
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!
-    if (name.length === 10 && name.toLowerCase() === "connection") {
+    if (name.length === 10 && text(name).toLowerCase() === "connection") {
+      const value = text(raw[i + 1]!)
+      // The usual values name nothing but hop-by-hop options: no set to build.
+      const lower = value.toLowerCase()
+      if (lower === "keep-alive" || lower === "close") continue
       named ??= new Set()
-      for (const part of raw[i + 1]!.split(",")) {
+      for (const part of value.split(",")) {
         const token = part.trim().toLowerCase()
         if (token.length > 0) named.add(token)
       }
@@ -78,14 +87,13 @@ export interface ForwardHeaders {
 
 /**
  * The request headers to send upstream: the client's minus hop-by-hop, Connection-named, `Host`,
- * credential and token headers, then `Host: upstreamHost`, a `Transfer-Encoding: chunked` when the
- * client's body was chunked, and the token header (its name as given, its value last so it can be
- * swapped on replay).
+ * credential, `Expect` and token headers, then `Host: upstreamHost` and the token header (its value
+ * last). Body framing is the upstream client's: it sends `Content-Length` or chunks itself.
  *
  * @example
  * ```ts
  * import { requestHeaders } from "@ipos/auth-proxy"
- * requestHeaders(["Host", "me", "token", "mine", "Accept", "*\/*"], "api:443", "token", "jwt", false)
+ * requestHeaders(["Host", "me", "token", "mine", "Accept", "*\/*"], "api:443", "token", "jwt")
  * // { headers: ["Accept", "*\/*", "host", "api:443", "token", "jwt"], clientToken: true }
  * ```
  *
@@ -96,8 +104,7 @@ export const requestHeaders = (
   raw: ReadonlyArray<string>,
   upstreamHost: string,
   tokenHeader: string,
-  token: string,
-  chunked: boolean
+  token: string
 ): ForwardHeaders => {
   const named = connectionNamed(raw)
   const out: Array<string> = []
@@ -109,19 +116,17 @@ export const requestHeaders = (
       clientToken = true
       continue
     }
-    if (lower === "host" || hopByHop.has(lower) || credentialHeaders.has(lower)) continue
+    if (lower === "host" || hopByHop.has(lower) || requestOnly.has(lower)) continue
     if (named?.has(lower)) continue
     out.push(name, raw[i + 1]!)
   }
-  out.push("host", upstreamHost)
-  if (chunked) out.push("transfer-encoding", "chunked")
-  out.push(tokenHeader, token)
+  out.push("host", upstreamHost, tokenHeader, token)
   return { headers: out, clientToken }
 }
 
 /**
- * The response headers to send to the client: the upstream's minus hop-by-hop and
- * Connection-named headers.
+ * The response headers to send to the client: the upstream's (strings, or undici's latin1
+ * buffers) minus hop-by-hop and Connection-named headers.
  *
  * @example
  * ```ts
@@ -133,14 +138,14 @@ export const requestHeaders = (
  * @since 0.1.0
  * @category utils
  */
-export const responseHeaders = (raw: ReadonlyArray<string>): Array<string> => {
+export const responseHeaders = (raw: ReadonlyArray<string | Buffer>): Array<string> => {
   const named = connectionNamed(raw)
   const out: Array<string> = []
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!
+    const name = text(raw[i]!)
     const lower = name.toLowerCase()
     if (hopByHop.has(lower) || named?.has(lower)) continue
-    out.push(name, raw[i + 1]!)
+    out.push(name, text(raw[i + 1]!))
   }
   return out
 }

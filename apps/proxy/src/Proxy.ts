@@ -5,15 +5,15 @@
  * @since 0.1.0
  */
 import * as http from "node:http"
-import * as https from "node:https"
 import type { Duplex } from "node:stream"
 import type { CreateTokenManagerOptions, PromiseTokenManager } from "@ipos/auth-core"
 import { createNodeTokenManager } from "@ipos/auth-core/node"
 import * as Result from "effect/Result"
+import { buildConnector, Pool } from "undici"
 import { makeAdmin, reservedPrefix } from "./Admin.js"
 import { rawRejection, rejectAnswer, sendJson } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
-import { makeForwarder } from "./Forward.js"
+import { ExchangeFailure, makeForwarder } from "./Forward.js"
 import { ProxyMetrics } from "./Metrics.js"
 import { makeTokenSource, type TokenSource } from "./TokenSource.js"
 
@@ -49,9 +49,32 @@ export interface StartOptions {
   readonly log?: (line: string) => void
   /** A token manager to use instead of one built from `env` and the config (tests). */
   readonly tokens?: PromiseTokenManager
-  /** The upstream connection pool (default: a keep-alive agent); tests inject one to stall connects. */
-  readonly agent?: http.Agent
+  /** How upstream connections are opened (default: undici's connector); tests inject one that stalls. */
+  readonly connect?: buildConnector.connector
 }
+
+/**
+ * undici's connector with the proxy's connect timeout on top, so that it holds for any connector
+ * (a connection that never completes fails as `connect_timeout`).
+ */
+const withConnectTimeout =
+  (base: buildConnector.connector, timeoutMs: number): buildConnector.connector =>
+  (options, callback) => {
+    let settled = false
+    const timer = setTimeout(() => {
+      settled = true
+      callback(new ExchangeFailure("connect_timeout"), null)
+    }, timeoutMs)
+    base(options, (...result) => {
+      if (settled) {
+        result[1]?.destroy()
+        return
+      }
+      settled = true
+      clearTimeout(timer)
+      callback(...result)
+    })
+  }
 
 /**
  * Builds the core's token manager from the config and the `IPOS_*` variables, refreshing ahead in
@@ -113,12 +136,16 @@ export const startProxy = async (
   const metrics = new ProxyMetrics()
   const status = tokens.status()
   const source = makeTokenSource({ tokens, scope: status.scope, log: options.log ?? (() => {}) })
-  const agentOptions = { keepAlive: true, maxFreeSockets: 1024, scheduling: "lifo" as const, noDelay: true }
-  const agent =
-    options.agent ??
-    (config.upstream.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions))
+  const pool = new Pool(config.upstream.origin, {
+    connect: withConnectTimeout(
+      options.connect ?? buildConnector({ timeout: config.connectTimeoutMs }),
+      config.connectTimeoutMs
+    ),
+    headersTimeout: config.responseTimeoutMs,
+    pipelining: 1
+  })
   let stopping = false
-  const forward = makeForwarder({ config, source, metrics, agent, stopping: () => stopping })
+  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping })
   const admin = makeAdmin(source, metrics)
 
   const server = http.createServer(
@@ -172,7 +199,7 @@ export const startProxy = async (
       const deadline = Date.now() + config.drainMs
       while (metrics.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
       server.closeAllConnections()
-      agent.destroy()
+      await pool.destroy()
       await source.close()
     })()
     return stopped

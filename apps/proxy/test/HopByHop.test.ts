@@ -31,22 +31,17 @@ describe("requestHeaders", () => {
       }
     ]
   ])("%s", (_, { given, want, clientToken }) => {
-    expect(requestHeaders(given, "up:8443", "token", "jwt", false)).toEqual({ headers: want, clientToken })
+    expect(requestHeaders(given, "up:8443", "token", "jwt")).toEqual({ headers: want, clientToken })
   })
 
-  it("re-declares chunked framing when the client's body was chunked", () => {
-    expect(requestHeaders(["Transfer-Encoding", "chunked"], "up", "token", "jwt", true).headers).toEqual([
-      "host",
-      "up",
-      "transfer-encoding",
-      "chunked",
-      "token",
-      "jwt"
-    ])
+  it("leaves body framing and Expect to the upstream client", () => {
+    expect(
+      requestHeaders(["Transfer-Encoding", "chunked", "Expect", "100-continue"], "up", "token", "jwt").headers
+    ).toEqual(["host", "up", "token", "jwt"])
   })
 
   it("uses the configured token header name", () => {
-    expect(requestHeaders(["X-Api-Token", "mine"], "up", "x-api-token", "jwt", false)).toEqual({
+    expect(requestHeaders(["X-Api-Token", "mine"], "up", "x-api-token", "jwt")).toEqual({
       headers: ["host", "up", "x-api-token", "jwt"],
       clientToken: true
     })
@@ -62,7 +57,7 @@ describe("requestHeaders", () => {
       fc.property(raw, (pairs) => {
         const given = pairs.flat()
         const named = connectionNamed(given) ?? new Set<string>()
-        const { headers } = requestHeaders(given, "up:1", "token", "jwt", false)
+        const { headers } = requestHeaders(given, "up:1", "token", "jwt")
         const sent = names(headers)
         expect(sent.filter((n) => n === "host")).toHaveLength(1)
         expect(sent.filter((n) => n === "token")).toHaveLength(1)
@@ -70,7 +65,7 @@ describe("requestHeaders", () => {
         for (const n of sent) {
           expect(hopByHop.has(n)).toBe(false)
           expect(named.has(n)).toBe(false)
-          expect(["apikey", "secretkey"]).not.toContain(n)
+          expect(["apikey", "secretkey", "expect"]).not.toContain(n)
         }
       })
     )
@@ -106,5 +101,7 @@ describe("connectionNamed", () => {
   it("collects names from every Connection header, lower case, and is undefined without one", () => {
     expect(connectionNamed(["connection", "A, b", "Connection", " C ,"])).toEqual(new Set(["a", "b", "c"]))
     expect(connectionNamed(["X", "1"])).toBeUndefined()
+    expect(connectionNamed(["Connection", "keep-alive"])).toBeUndefined()
+    expect(connectionNamed([Buffer.from("Connection"), Buffer.from("X-Y")])).toEqual(new Set(["x-y"]))
   })
 })

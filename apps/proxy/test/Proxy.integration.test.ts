@@ -5,9 +5,9 @@
  */
 import { createHash, randomBytes } from "node:crypto"
 import * as http from "node:http"
-import { Duplex } from "node:stream"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { freePort } from "@ipos/testing"
+import type { buildConnector } from "undici"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import {
   control,
@@ -473,16 +473,9 @@ describe("upstream failures", () => {
 
   it("answers 504 JSON when connecting takes too long", async () => {
     // Loopback connects complete at once (the kernel finishes handshakes even for a listener that
-    // never accepts), so the pool hands out a connection that stays "connecting" forever.
-    const stalled = new http.Agent()
-    const never = () =>
-      Object.assign(new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }), {
-        connecting: true,
-        setNoDelay() {},
-        setKeepAlive() {}
-      })
-    Object.assign(stalled, { createConnection: never })
-    const proxy = await startTestProxy("http://127.0.0.1:9", sandbox.url, ["--connect-timeout", "300"], demo, stalled)
+    // never accepts), so the proxy gets a connector whose connections never complete.
+    const never: buildConnector.connector = () => {}
+    const proxy = await startTestProxy("http://127.0.0.1:9", sandbox.url, ["--connect-timeout", "300"], demo, never)
     cleanups.push(() => proxy.stop())
     await ready(proxy)
     const answer = await send(proxy.port, { path: "/x" })

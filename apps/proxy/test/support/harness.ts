@@ -3,6 +3,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as net from "node:net"
 import * as Result from "effect/Result"
+import type { buildConnector } from "undici"
 import { type ProxyConfig, parseCommand } from "../../src/Config.js"
 import { type RunningProxy, startProxy } from "../../src/Proxy.js"
 
@@ -27,12 +28,12 @@ export const startTestProxy = async (
   authUrl: string,
   args: ReadonlyArray<string> = [],
   credentials: { apiKey: string; secretKey: string } = demo,
-  agent?: http.Agent
+  connect?: buildConnector.connector
 ): Promise<TestProxy> => {
   const log: Array<string> = []
   const started = await startProxy(configFor(["--upstream", upstream, "--auth-url", authUrl, ...args]), {
     env: { IPOS_API_KEY: credentials.apiKey, IPOS_SECRET_KEY: credentials.secretKey },
-    ...(agent === undefined ? {} : { agent }),
+    ...(connect === undefined ? {} : { connect }),
     log: (line) => {
       log.push(line)
       logged.push(line)
