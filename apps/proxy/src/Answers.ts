@@ -87,6 +87,17 @@ export const failClosedAnswer = (
   }
 }
 
+/** A local answer: its status and a JSON body naming the error. */
+interface LocalAnswer {
+  readonly status: number
+  readonly body: { readonly error: string; readonly message: string }
+}
+
+const answerOf = (table: Record<string, readonly [number, string]>, key: string, error: string): LocalAnswer => {
+  const [status, message] = table[key]!
+  return { status, body: { error, message } }
+}
+
 const upstreamMessages: Record<UpstreamErrorClass, readonly [number, string]> = {
   refused: [502, "the upstream refused the connection"],
   reset: [502, "the upstream reset the connection"],
@@ -107,12 +118,8 @@ const upstreamMessages: Record<UpstreamErrorClass, readonly [number, string]> = 
  * @since 0.1.0
  * @category constructors
  */
-export const upstreamFailureAnswer = (
-  failure: UpstreamErrorClass
-): { status: number; body: { error: string; message: string } } => {
-  const [status, message] = upstreamMessages[failure]
-  return { status, body: { error: `upstream_${failure}`, message } }
-}
+export const upstreamFailureAnswer = (failure: UpstreamErrorClass): LocalAnswer =>
+  answerOf(upstreamMessages, failure, `upstream_${failure}`)
 
 const rejectMessages: Record<RejectReason, readonly [number, string]> = {
   absolute_form: [400, "only origin-form targets (/path) are proxied, to the one configured upstream"],
@@ -134,10 +141,7 @@ const rejectMessages: Record<RejectReason, readonly [number, string]> = {
  * @since 0.1.0
  * @category constructors
  */
-export const rejectAnswer = (reason: RejectReason): { status: number; body: { error: string; message: string } } => {
-  const [status, message] = rejectMessages[reason]
-  return { status, body: { error: reason, message } }
-}
+export const rejectAnswer = (reason: RejectReason): LocalAnswer => answerOf(rejectMessages, reason, reason)
 
 /**
  * The same as a raw HTTP/1.1 message, for sockets that have no `ServerResponse` (a CONNECT, a

@@ -94,8 +94,15 @@ export class ProxyMetrics {
     const family = (name: string, type: string, help: string, samples: ReadonlyArray<string>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples)
     }
-    const labelled = (name: string, label: string, map: ReadonlyMap<string, number>) =>
-      [...map].map(([key, value]) => `${name}{${label}="${key}"} ${value}`)
+    const single = (name: string, type: string, help: string, value: number) =>
+      family(name, type, help, [`${name} ${value}`])
+    const byLabel = (name: string, help: string, label: string, map: ReadonlyMap<string, number>) =>
+      family(
+        name,
+        "counter",
+        help,
+        [...map].map(([key, value]) => `${name}{${label}="${key}"} ${value}`)
+      )
 
     family(
       "ipos_proxy_requests_total",
@@ -103,33 +110,32 @@ export class ProxyMetrics {
       "Answers to proxied requests by status class",
       this.byClass.slice(1).map((n, i) => `ipos_proxy_requests_total{class="${i + 1}xx"} ${n}`)
     )
-    family("ipos_proxy_tokens_injected_total", "counter", "Upstream requests sent with the proxy's token", [
-      `ipos_proxy_tokens_injected_total ${this.tokensInjected}`
-    ])
-    family("ipos_proxy_client_tokens_overwritten_total", "counter", "Requests whose own token header was replaced", [
-      `ipos_proxy_client_tokens_overwritten_total ${this.clientTokensOverwritten}`
-    ])
-    family(
+    single(
+      "ipos_proxy_tokens_injected_total",
+      "counter",
+      "Upstream requests sent with the proxy's token",
+      this.tokensInjected
+    )
+    single(
+      "ipos_proxy_client_tokens_overwritten_total",
+      "counter",
+      "Requests whose own token header was replaced",
+      this.clientTokensOverwritten
+    )
+    byLabel(
       "ipos_proxy_fail_closed_total",
-      "counter",
       "Requests answered locally because no valid token was held",
-      labelled("ipos_proxy_fail_closed_total", "kind", this.failClosed)
+      "kind",
+      this.failClosed
     )
-    family("ipos_proxy_replays_total", "counter", "Requests replayed once with a new token after a 401", [
-      `ipos_proxy_replays_total ${this.replays}`
-    ])
-    family(
+    single("ipos_proxy_replays_total", "counter", "Requests replayed once with a new token after a 401", this.replays)
+    byLabel(
       "ipos_proxy_upstream_errors_total",
-      "counter",
       "Upstream exchanges that failed, by class",
-      labelled("ipos_proxy_upstream_errors_total", "class", this.upstreamErrors)
+      "class",
+      this.upstreamErrors
     )
-    family(
-      "ipos_proxy_rejected_total",
-      "counter",
-      "Requests refused locally, by reason",
-      labelled("ipos_proxy_rejected_total", "reason", this.rejected)
-    )
+    byLabel("ipos_proxy_rejected_total", "Requests refused locally, by reason", "reason", this.rejected)
     let cumulative = 0
     family("ipos_proxy_upstream_latency_seconds", "histogram", "Upstream latency to response headers", [
       ...latencyBounds.map((le, i) => {
@@ -140,12 +146,8 @@ export class ProxyMetrics {
       `ipos_proxy_upstream_latency_seconds_sum ${this.latencySum}`,
       `ipos_proxy_upstream_latency_seconds_count ${this.latencyCount}`
     ])
-    family("ipos_proxy_in_flight_requests", "gauge", "Requests being proxied", [
-      `ipos_proxy_in_flight_requests ${this.inFlight}`
-    ])
-    family("ipos_proxy_token_ready", "gauge", "1 while a valid token is held", [
-      `ipos_proxy_token_ready ${state.tokenReady ? 1 : 0}`
-    ])
+    single("ipos_proxy_in_flight_requests", "gauge", "Requests being proxied", this.inFlight)
+    single("ipos_proxy_token_ready", "gauge", "1 while a valid token is held", state.tokenReady ? 1 : 0)
     // The core's metrics live in Effect's default metric registry.
     return `${lines.join("\n")}\n${PrometheusMetrics.formatUnsafe(Context.empty())}`
   }
