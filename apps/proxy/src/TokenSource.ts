@@ -92,7 +92,6 @@ const summaryOf = (error: unknown): FailureSummary =>
     ? summarize(error)
     : { _tag: "Unavailable", kind: "unavailable", retryable: true, message: "token acquisition failed" }
 
-const describe = (e: FailureSummary): string => (e.code === undefined ? e.message : `${e.code}: ${e.message}`)
 const iso = (ms: number | undefined) =>
   ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString()
 
@@ -155,7 +154,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
     if (current() === undefined)
       enter(
         "unavailable",
-        `token unavailable (${summary.kind}, ${summary._tag}): ${describe(summary)}; requests fail closed, retrying with backoff`,
+        `token unavailable (${summary.kind}, ${summary._tag}): ${summary.message}; requests fail closed, retrying with backoff`,
         `${summary._tag}:${summary.code ?? ""}`
       )
   }
