@@ -286,6 +286,20 @@ describe("streaming", () => {
       expect((await send(proxy.port, { path: `/${status}` })).status).toBe(status)
   })
 
+  it("answers HEAD with the upstream's headers and no body", async () => {
+    const upstream = await upstreamWith((_req, res) => {
+      res.writeHead(200, ["Content-Type", "text/plain", "Content-Length", "5"])
+      res.end()
+    })
+    const proxy = await proxyTo(upstream.url)
+    await ready(proxy)
+    const answer = await send(proxy.port, { method: "HEAD", path: "/file?v=%20x" })
+    expect(answer.status).toBe(200)
+    expect(answer.headers["content-length"]).toBe("5")
+    expect(answer.body.length).toBe(0)
+    expect(upstream.seen[0]).toMatchObject({ method: "HEAD", url: "/file?v=%20x" })
+  })
+
   it("aborts the upstream request when the client goes away", async () => {
     let upstreamClosed = false
     const upstream = await upstreamWith((req, res) => {
