@@ -327,6 +327,31 @@ describe("streaming", () => {
   })
 })
 
+describe("aborts during an upload", () => {
+  it("aborts the upstream request when the client goes away mid-body", async () => {
+    let upstreamSawAbort = false
+    let gotData: () => void = () => {}
+    const dataArrived = new Promise<void>((r) => {
+      gotData = r
+    })
+    const upstream = await upstreamWith((req) => {
+      req.once("data", () => gotData())
+      req.on("close", () => {
+        if (!req.complete) upstreamSawAbort = true
+      })
+    })
+    const proxy = await proxyTo(upstream.url)
+    await ready(proxy)
+    const req = http.request({ host: "127.0.0.1", port: proxy.port, method: "POST", path: "/upload", agent: false })
+    req.on("error", () => {})
+    req.write(Buffer.alloc(32 * 1024, 1))
+    await dataArrived
+    req.destroy()
+    await eventually(() => upstreamSawAbort)
+    await eventually(() => proxy.metrics.inFlight === 0)
+  })
+})
+
 describe("reactive refresh on 401", () => {
   it("invalidates the refused token, acquires a new one and replays the request once, body included", async () => {
     const proxy = await proxyTo(`${sandbox.url}`)
