@@ -66,6 +66,8 @@ export const makeAdmin = (source: TokenSource, metrics: ProxyMetrics) => {
     metrics: {
       method: "GET",
       handle: (res) => {
+        // Reading the status sets the core's token gauges to their current values.
+        source.metadata()
         const text = metrics.render({ tokenReady: source.current() !== undefined })
         res.writeHead(200, [
           "content-type",
