@@ -93,6 +93,8 @@ export const makeForwarder = (ctx: ForwardContext) => {
     abortUpstream: ((reason?: Error) => void) | undefined = undefined
     resumeUpstream: (() => void) | undefined = undefined
     body: Readable | undefined = undefined
+    /** Answered locally (413) while the upstream request was under way. */
+    refused = false
     readonly hasBody: boolean
 
     constructor(
@@ -152,15 +154,17 @@ export const makeForwarder = (ctx: ForwardContext) => {
 
     tooLarge(): void {
       metrics.bump(metrics.rejected, "body_too_large")
+      this.refused = true
       this.req.removeAllListeners("data")
       this.req.resume()
-      this.abortUpstream?.()
-      this.body?.destroy()
       if (!this.res.headersSent) {
         const { status, body } = rejectAnswer("body_too_large")
         metrics.answered(status)
         sendJson(this.res, status, body, [], true)
       } else this.res.destroy()
+      // After the answer: the upstream's abort error is then ignored (see onError).
+      this.abortUpstream?.()
+      this.body?.destroy()
     }
 
     replayable(): boolean {
@@ -216,7 +220,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     onError(error: Error): void {
-      if (this.finished) return
+      if (this.finished || this.refused) return
       const failure = classify(error)
       metrics.bump(metrics.upstreamErrors, failure)
       if (this.res.headersSent) {

@@ -552,6 +552,9 @@ describe("limits", () => {
       `POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n${"y".repeat(1000)}\r\n2\r\nzz\r\n0\r\n\r\n`
     )
     expect(chunked).toMatch(/^HTTP\/1\.1 413 /)
+    // The aborted upstream request is the proxy's doing, not an upstream failure.
+    expect([...proxy.metrics.upstreamErrors]).toEqual([])
+    expect(proxy.metrics.rejected.get("body_too_large")).toBe(2)
     expect((await send(proxy.port, { method: "POST", path: "/ok", body: "x".repeat(1000) })).status).toBe(200)
   })
 })
