@@ -1,0 +1,154 @@
+/**
+ * The proxy's metrics as plain counters (the hot path adds to numbers, nothing more) rendered in
+ * Prometheus text format, followed by the core's own metrics (token gauges, acquisitions and
+ * refresh outcomes) from Effect's registry. Labels carry classes and reasons: never a token or key.
+ *
+ * | name | type | labels |
+ * |---|---|---|
+ * | `ipos_proxy_requests_total` | counter | `class` (1xx…5xx) — answers to proxied requests, local failures included |
+ * | `ipos_proxy_tokens_injected_total` | counter | — upstream requests sent with the proxy's token (replays included) |
+ * | `ipos_proxy_client_tokens_overwritten_total` | counter | — requests that carried their own token header |
+ * | `ipos_proxy_fail_closed_total` | counter | `kind` (starting, unavailable, rejected, malformed, validation) |
+ * | `ipos_proxy_replays_total` | counter | — requests replayed once after a 401 with a new token |
+ * | `ipos_proxy_upstream_errors_total` | counter | `class` (refused, reset, connect_timeout, response_timeout, error) |
+ * | `ipos_proxy_rejected_total` | counter | `reason` (absolute_form, connect, body_too_large, header_too_large, bad_request) |
+ * | `ipos_proxy_upstream_latency_seconds` | histogram | — request sent to response headers |
+ * | `ipos_proxy_in_flight_requests` | gauge | — |
+ * | `ipos_proxy_token_ready` | gauge | — 1 while a valid token is held |
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as PrometheusMetrics from "effect/observability/PrometheusMetrics"
+
+/** Upper bounds of the latency histogram, in seconds. */
+const latencyBounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const
+
+/**
+ * Failure classes of upstream exchanges.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UpstreamErrorClass = "refused" | "reset" | "connect_timeout" | "response_timeout" | "error"
+
+/**
+ * Why a request was answered locally without being forwarded (other than a missing token).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RejectReason = "absolute_form" | "connect" | "body_too_large" | "header_too_large" | "bad_request"
+
+/**
+ * The proxy's counters.
+ *
+ * @example
+ * ```ts
+ * import { ProxyMetrics } from "@ipos/auth-proxy"
+ * const metrics = new ProxyMetrics()
+ * metrics.answered(200)
+ * metrics.render({ tokenReady: true }) // "# HELP ipos_proxy_requests_total …"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ProxyMetrics {
+  /** Answers by status class: index 1…5. */
+  readonly byClass = [0, 0, 0, 0, 0, 0]
+  tokensInjected = 0
+  clientTokensOverwritten = 0
+  replays = 0
+  inFlight = 0
+  readonly failClosed = new Map<string, number>()
+  readonly upstreamErrors = new Map<UpstreamErrorClass, number>()
+  readonly rejected = new Map<RejectReason, number>()
+  readonly latencyBuckets: Array<number> = latencyBounds.map(() => 0)
+  latencyCount = 0
+  latencySum = 0
+
+  answered(status: number): void {
+    const c = (status / 100) | 0
+    if (c >= 1 && c <= 5) this.byClass[c]! += 1
+  }
+
+  latency(seconds: number): void {
+    this.latencyCount += 1
+    this.latencySum += seconds
+    for (let i = 0; i < latencyBounds.length; i++) {
+      if (seconds <= latencyBounds[i]!) {
+        this.latencyBuckets[i]! += 1
+        return
+      }
+    }
+  }
+
+  bump<K>(map: Map<K, number>, key: K): void {
+    map.set(key, (map.get(key) ?? 0) + 1)
+  }
+
+  /** The Prometheus text of the proxy's metrics, then the core's. */
+  render(state: { readonly tokenReady: boolean }): string {
+    const lines: Array<string> = []
+    const family = (name: string, type: string, help: string, samples: ReadonlyArray<string>) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples)
+    }
+    const single = (name: string, type: string, help: string, value: number) =>
+      family(name, type, help, [`${name} ${value}`])
+    const byLabel = (name: string, help: string, label: string, map: ReadonlyMap<string, number>) =>
+      family(
+        name,
+        "counter",
+        help,
+        [...map].map(([key, value]) => `${name}{${label}="${key}"} ${value}`)
+      )
+
+    family(
+      "ipos_proxy_requests_total",
+      "counter",
+      "Answers to proxied requests by status class",
+      this.byClass.slice(1).map((n, i) => `ipos_proxy_requests_total{class="${i + 1}xx"} ${n}`)
+    )
+    single(
+      "ipos_proxy_tokens_injected_total",
+      "counter",
+      "Upstream requests sent with the proxy's token",
+      this.tokensInjected
+    )
+    single(
+      "ipos_proxy_client_tokens_overwritten_total",
+      "counter",
+      "Requests whose own token header was replaced",
+      this.clientTokensOverwritten
+    )
+    byLabel(
+      "ipos_proxy_fail_closed_total",
+      "Requests answered locally because no valid token was held",
+      "kind",
+      this.failClosed
+    )
+    single("ipos_proxy_replays_total", "counter", "Requests replayed once with a new token after a 401", this.replays)
+    byLabel(
+      "ipos_proxy_upstream_errors_total",
+      "Upstream exchanges that failed, by class",
+      "class",
+      this.upstreamErrors
+    )
+    byLabel("ipos_proxy_rejected_total", "Requests refused locally, by reason", "reason", this.rejected)
+    let cumulative = 0
+    family("ipos_proxy_upstream_latency_seconds", "histogram", "Upstream latency to response headers", [
+      ...latencyBounds.map((le, i) => {
+        cumulative += this.latencyBuckets[i]!
+        return `ipos_proxy_upstream_latency_seconds_bucket{le="${le}"} ${cumulative}`
+      }),
+      `ipos_proxy_upstream_latency_seconds_bucket{le="+Inf"} ${this.latencyCount}`,
+      `ipos_proxy_upstream_latency_seconds_sum ${this.latencySum}`,
+      `ipos_proxy_upstream_latency_seconds_count ${this.latencyCount}`
+    ])
+    single("ipos_proxy_in_flight_requests", "gauge", "Requests being proxied", this.inFlight)
+    single("ipos_proxy_token_ready", "gauge", "1 while a valid token is held", state.tokenReady ? 1 : 0)
+    // The core's metrics live in Effect's default metric registry.
+    return `${lines.join("\n")}\n${PrometheusMetrics.formatUnsafe(Context.empty())}`
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * The token the proxy injects, kept as a plain string that the hot path reads without a lookup:
+ * it is swapped when the core's token manager announces a new one. Built on the core's
+ * `PromiseTokenManager` (its single flight, refresh-ahead with `keepFresh`, `invalidate(token)`),
+ * plus what a sidecar needs on top: acquiring from the start and, while no token is held, retrying
+ * with backoff by itself (the core's `keepFresh` schedules nothing while it holds no token), and
+ * one stderr line per state change.
+ *
+ * @since 0.1.0
+ */
+import {
+  backgroundRetryDelay,
+  type FailureSummary,
+  isAuthFailure,
+  type PromiseTokenManager,
+  summarize,
+  type TokenEvent,
+  type TokenStatus
+} from "@ipos/auth-core"
+
+/**
+ * `starting`: the first acquisition is under way; `ready`: a valid token is held; `unavailable`:
+ * none is held and the last acquisition failed (retrying with backoff); `closed`: stopped.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SourceState = "starting" | "ready" | "unavailable" | "closed"
+
+/**
+ * Metadata of the held token, safe to serve (never the token).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenMetadata {
+  readonly scope: string
+  readonly state: SourceState
+  /** The core's state of the scope (`valid`, `refreshing`, `degraded`, …). */
+  readonly managerState: TokenStatus["state"]
+  readonly fingerprint: string | undefined
+  readonly issuedAt: string | undefined
+  readonly expiresAt: string | undefined
+  readonly lastError: FailureSummary | undefined
+  readonly retryAt: string | undefined
+}
+
+/**
+ * The proxy's view of its token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenSource {
+  /** The token to inject now, or `undefined` when none is valid (no allocation on the hit). */
+  readonly current: () => string | undefined
+  readonly state: () => SourceState
+  /** The failure of the last acquisition while no token is held. */
+  readonly lastError: () => FailureSummary | undefined
+  /** Epoch ms of the next acquisition attempt while unavailable. */
+  readonly retryAt: () => number
+  /** Waits up to `timeoutMs` for an acquisition already under way; `undefined` if none or too slow. */
+  readonly wait: (timeoutMs: number) => Promise<string | undefined>
+  /**
+   * The upstream refused `token` (a 401): invalidates exactly that token in the core and resolves
+   * to a new one. Concurrent calls for one token share one acquisition.
+   */
+  readonly refused: (token: string) => Promise<string | undefined>
+  /** Forces a refresh (or joins the one in flight). */
+  readonly refresh: () => Promise<FailureSummary | undefined>
+  readonly metadata: () => TokenMetadata
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Options of {@link makeTokenSource}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TokenSourceOptions {
+  readonly tokens: PromiseTokenManager
+  readonly scope: string
+  /** Receives one line per state change (no token, no key in it). */
+  readonly log: (line: string) => void
+  /** Wall clock in epoch ms (tests may move it). */
+  readonly now?: () => number
+}
+
+const summaryOf = (error: unknown): FailureSummary =>
+  isAuthFailure(error)
+    ? summarize(error)
+    : { _tag: "Unavailable", kind: "unavailable", retryable: true, message: "token acquisition failed" }
+
+const iso = (ms: number | undefined) =>
+  ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString()
+
+/**
+ * Starts acquiring at once and keeps a token from then on.
+ *
+ * @example
+ * ```ts
+ * import { createNodeTokenManager } from "@ipos/auth-core/node"
+ * import { makeTokenSource } from "@ipos/auth-proxy"
+ * const tokens = createNodeTokenManager({ fromEnv: process.env, keepFresh: true })
+ * const source = makeTokenSource({ tokens, scope: "PaymentTokenization", log: (l) => process.stderr.write(`${l}\n`) })
+ * source.current() // undefined until the first token arrives
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
+  const { tokens, log } = options
+  const now = options.now ?? Date.now
+  let token: string | undefined
+  let usableUntil = 0
+  let issuedAt: number | undefined
+  let state: SourceState = "starting"
+  let lastError: FailureSummary | undefined
+  let loggedError: string | undefined
+  let failures = 0
+  let retryAt = 0
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let pending: Promise<string | undefined> | undefined
+
+  const enter = (next: SourceState, line: string, errorKey?: string) => {
+    if (next === state && errorKey === loggedError) return
+    state = next
+    loggedError = errorKey
+    log(line)
+  }
+
+  const adopt = (value: string) => {
+    const status = tokens.status()
+    token = value
+    usableUntil = status.usableUntil ?? 0
+    failures = 0
+    lastError = undefined
+    if (state !== "closed")
+      enter("ready", `token ready: ${options.scope} ${status.fingerprint ?? ""} expires ${iso(status.expiresAt)}`)
+  }
+
+  const failed = (error: unknown) => {
+    if (state === "closed") return
+    const summary = summaryOf(error)
+    lastError = summary
+    failures += 1
+    const delay = backgroundRetryDelay(failures, Number.POSITIVE_INFINITY)
+    retryAt = now() + delay
+    clearTimeout(retryTimer)
+    retryTimer = setTimeout(() => void acquire(), delay)
+    retryTimer.unref()
+    if (current() === undefined)
+      enter(
+        "unavailable",
+        `token unavailable (${summary.kind}, ${summary._tag}): ${summary.message}; requests fail closed, retrying with backoff`,
+        `${summary._tag}:${summary.code ?? ""}`
+      )
+  }
+
+  const acquire = (): Promise<string | undefined> => {
+    if (state === "closed") return Promise.resolve(undefined)
+    if (pending !== undefined) return pending
+    clearTimeout(retryTimer)
+    const attempt = tokens.getToken().then(
+      (value) => {
+        adopt(value)
+        return value
+      },
+      (error: unknown) => {
+        failed(error)
+        return undefined
+      }
+    )
+    pending = attempt
+    const clear = () => {
+      if (pending === attempt) pending = undefined
+    }
+    attempt.then(clear, clear)
+    return attempt
+  }
+
+  const current = (): string | undefined => {
+    if (token !== undefined) {
+      if (now() < usableUntil) return token
+      token = undefined
+      void acquire()
+    }
+    return undefined
+  }
+
+  const onEvent = (event: TokenEvent) => {
+    switch (event._tag) {
+      case "Minted":
+      case "Refreshed":
+        issuedAt = event.expiresAt - event.lifetimeMs
+        // A cache hit in the core: picks up the new value (background refreshes included).
+        void acquire()
+        return
+      case "Invalidated":
+      case "Expired":
+        token = undefined
+        void acquire()
+        return
+      case "Degraded":
+        log(
+          `token refreshes failing (${event.consecutiveFailures} in a row); serving the current token until ${iso(event.expiresAt)}`
+        )
+        return
+      case "Recovered":
+        log("token refreshes recovered")
+        return
+      default:
+        return
+    }
+  }
+  const unsubscribe = tokens.onEvent(onEvent)
+  void acquire()
+
+  return {
+    current,
+    state: () => state,
+    lastError: () => lastError,
+    retryAt: () => retryAt,
+    wait: (timeoutMs) => {
+      const hit = current()
+      if (hit !== undefined) return Promise.resolve(hit)
+      if (pending === undefined || timeoutMs <= 0) return Promise.resolve(undefined)
+      const inFlight = pending
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), timeoutMs)
+        inFlight.then((value) => {
+          clearTimeout(timer)
+          resolve(value)
+        })
+      })
+    },
+    refused: (refusedToken) => {
+      tokens.invalidate(refusedToken)
+      if (token === refusedToken) token = undefined
+      const hit = current()
+      return hit !== undefined ? Promise.resolve(hit) : acquire()
+    },
+    refresh: () =>
+      tokens.refresh().then(
+        (value) => {
+          adopt(value)
+          return undefined
+        },
+        (error: unknown) => {
+          failed(error)
+          return summaryOf(error)
+        }
+      ),
+    metadata: () => {
+      const status = tokens.status()
+      const held = current() !== undefined
+      return {
+        scope: status.scope,
+        state,
+        managerState: status.state,
+        fingerprint: held ? status.fingerprint : undefined,
+        issuedAt: held ? iso(issuedAt) : undefined,
+        expiresAt: held ? iso(status.expiresAt) : undefined,
+        lastError,
+        retryAt: state === "unavailable" ? iso(retryAt) : undefined
+      }
+    },
+    close: async () => {
+      state = "closed"
+      clearTimeout(retryTimer)
+      unsubscribe()
+      token = undefined
+      await tokens.close()
+    }
+  }
+}

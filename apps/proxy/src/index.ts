@@ -1,0 +1,20 @@
+/**
+ * `@ipos/auth-proxy`: the `ipos-auth-proxy` sidecar as a library — start it in-process, or reuse
+ * its header policy and answers.
+ *
+ * @since 0.1.0
+ */
+export { makeAdmin, reservedPrefix } from "./Admin.js"
+export { failClosedAnswer, rawRejection, rejectAnswer, sendJson, upstreamFailureAnswer } from "./Answers.js"
+export { type Command, defaults, flags, helpText, type ProxyConfig, parseCommand, type UsageError } from "./Config.js"
+export { type ForwardContext, makeForwarder } from "./Forward.js"
+export { connectionNamed, type ForwardHeaders, hopByHop, requestHeaders, responseHeaders } from "./HopByHop.js"
+export { ProxyMetrics, type RejectReason, type UpstreamErrorClass } from "./Metrics.js"
+export { makeTokens, type RunningProxy, type StartOptions, startProxy } from "./Proxy.js"
+export {
+  makeTokenSource,
+  type SourceState,
+  type TokenMetadata,
+  type TokenSource,
+  type TokenSourceOptions
+} from "./TokenSource.js"

@@ -1,0 +1,72 @@
+/**
+ * The `ipos-auth-proxy` command: parses flags and variables, starts the proxy, prints
+ * `listening on http://HOST:PORT`, and on SIGTERM/SIGINT drains and exits 0. Exit 2 for usage or
+ * invalid settings, 1 when it cannot listen.
+ *
+ * @since 0.1.0
+ */
+import { readFileSync } from "node:fs"
+import * as Result from "effect/Result"
+import { helpText, parseCommand } from "./Config.js"
+import { startProxy } from "./Proxy.js"
+
+const version = (): string => {
+  const text = readFileSync(new URL("../package.json", import.meta.url), "utf8")
+  const parsed: unknown = JSON.parse(text)
+  return typeof parsed === "object" && parsed !== null && "version" in parsed ? String(parsed.version) : "unknown"
+}
+
+const say = (line: string) => process.stderr.write(`ipos-auth-proxy: ${line}\n`)
+
+/**
+ * Runs the command; resolves with the exit code once the proxy has stopped (or at once on error).
+ *
+ * @example
+ * ```ts
+ * import { main } from "@ipos/auth-proxy/main"
+ * process.exitCode = await main(process.argv.slice(2), process.env)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const main = async (
+  argv: ReadonlyArray<string>,
+  env: Readonly<Record<string, string | undefined>>
+): Promise<number> => {
+  const command = parseCommand(argv, env)
+  if (Result.isFailure(command)) {
+    say(command.failure.message)
+    return 2
+  }
+  if (command.success._tag === "Help") {
+    process.stdout.write(helpText)
+    return 0
+  }
+  if (command.success._tag === "Version") {
+    process.stdout.write(`${version()}\n`)
+    return 0
+  }
+  const config = command.success.config
+  const started = await startProxy(config, { env, log: say })
+  if (Result.isFailure(started)) {
+    say(started.failure)
+    return started.failure.startsWith("cannot listen") ? 1 : 2
+  }
+  const proxy = started.success
+  process.stdout.write(`listening on ${proxy.url}\n`)
+  say(`forwarding to ${config.upstream.origin} with header ${config.tokenHeader}`)
+  return new Promise<number>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off("SIGTERM", onSignal)
+      process.off("SIGINT", onSignal)
+      say(`${signal}: draining (up to ${config.drainMs} ms)`)
+      void proxy.stop().then(() => {
+        say("stopped")
+        resolve(0)
+      })
+    }
+    process.on("SIGTERM", onSignal)
+    process.on("SIGINT", onSignal)
+  })
+}
