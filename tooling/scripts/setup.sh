@@ -53,7 +53,7 @@ if [ "$have" != "$want" ]; then
   fi
 fi
 run_pnpm() {
-  if [ -n "$private_pnpm" ]; then node "$private_pnpm" "$@"; else pnpm "$@"; fi
+  if [ -n "$private_pnpm" ]; then node "$private_pnpm" "$@"; else PATH="$user_path" pnpm "$@"; fi
 }
 
 if [ -f node_modules/.pnpm/lock.yaml ] && cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml; then
