@@ -6,17 +6,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+# Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org): logs stay plain.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+else
+  say() { printf '[setup] %s\n' "$*"; }
+fi
 
+# The supported range, as in every package.json's `engines`: ^20.19.0 || ^22.12.0 || >=24.
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 node_minor=$(node -p 'process.versions.node.split(".")[1]')
-if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 19 ]; }; then
-  echo "Node >= 20.19 is required (found $(node -v))" >&2
+if ! { { [ "$node_major" -eq 20 ] && [ "$node_minor" -ge 19 ]; } ||
+  { [ "$node_major" -eq 22 ] && [ "$node_minor" -ge 12 ]; } || [ "$node_major" -ge 24 ]; }; then
+  echo "Node ^20.19.0, ^22.12.0 or >= 24 is required (found $(node -v))" >&2
   exit 2
 fi
 
 want=$(node -p 'require("./package.json").packageManager.split("@")[1]')
-have=$(pnpm --version 2>/dev/null || true)
+# The user's own pnpm: npm scripts put node_modules/.bin first on PATH, where an earlier set-up may
+# have left the shim of the private copy; that one must not count as the user's (it would hide the
+# fallback, and its hint, on the second `npm start`).
+user_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/node_modules/\.bin$' -e '/node-gyp-bin$' | paste -sd: -)
+have=$(PATH="$user_path" pnpm --version 2>/dev/null || true)
 # When the global pnpm cannot be used, a private copy in .cache/pnpm; after the install a shim for it
 # goes to node_modules/.bin, which npm scripts (and turbo, which runs tasks with pnpm) find first.
 private_pnpm=""
@@ -25,7 +36,7 @@ if [ "$have" != "$want" ]; then
   if [ -z "$have" ] && npm install --global --no-fund --no-audit --loglevel=error "pnpm@$want" 2>/dev/null; then
     hash -r
     # Installed, but usable only if the global bin directory is on PATH.
-    if [ "$(pnpm --version 2>/dev/null || true)" = "$want" ]; then
+    if [ "$(PATH="$user_path" pnpm --version 2>/dev/null || true)" = "$want" ]; then
       say "installed pnpm $want globally"
       installed=true
     fi
@@ -42,7 +53,7 @@ if [ "$have" != "$want" ]; then
   fi
 fi
 run_pnpm() {
-  if [ -n "$private_pnpm" ]; then node "$private_pnpm" "$@"; else pnpm "$@"; fi
+  if [ -n "$private_pnpm" ]; then node "$private_pnpm" "$@"; else PATH="$user_path" pnpm "$@"; fi
 }
 
 if [ -f node_modules/.pnpm/lock.yaml ] && cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml; then
@@ -56,11 +67,10 @@ if [ -n "$private_pnpm" ]; then
   chmod +x node_modules/.bin/pnpm
 fi
 
-# The interface contract promises `pnpm exec ipos-auth` after set-up: build the CLI and what it
-# bundles (a turbo cache hit when nothing changed).
-say "building ipos-auth (turbo; cached when nothing changed)"
-# turbo itself, with node_modules/.bin first on its PATH (as in npm scripts): it runs tasks with pnpm.
-PATH="$PWD/node_modules/.bin:$PATH" node_modules/.bin/turbo run build --filter=@ipos/auth-cli... --output-logs=errors-only
+# The interface contract promises `pnpm exec ipos-auth` and `ipos-auth-proxy` after set-up: build both and what they
+# bundle (a turbo cache hit when nothing changed).
+say "building ipos-auth and ipos-auth-proxy (turbo; cached when nothing changed)"
+bash tooling/scripts/turbo.sh run build --filter=@ipos/auth-cli... --filter=@ipos/auth-proxy... --output-logs=errors-only
 if [ -n "$private_pnpm" ]; then
   say "pnpm $want is not on your PATH: run it as node_modules/.bin/pnpm (e.g. node_modules/.bin/pnpm exec ipos-auth)"
 fi

@@ -2,14 +2,17 @@
 // show one error with the real `ipos-auth` binary, printing each command and what it printed.
 // The sandbox keeps running afterwards for the user to try commands (Ctrl-C stops it);
 // `--exit` stops it at the end instead (tests, CI).
-import { spawn } from "node:child_process"
-import { dirname, join } from "node:path"
+import { spawn, spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/ipos-auth.cjs")
+const here = dirname(fileURLToPath(import.meta.url))
+const bin = join(here, "../bin/ipos-auth.cjs")
 const keepRunning = !process.argv.includes("--exit")
-const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
-const dim = (text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text)
+const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+const bold = (text) => (colour ? `\x1b[1m${text}\x1b[0m` : text)
+const dim = (text) => (colour ? `\x1b[2m${text}\x1b[0m` : text)
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("IPOS_")))
 
 const run = (args, extraEnv = {}, stdin) =>
@@ -64,11 +67,12 @@ const minted = expect(await run(["token", "--json"], cli), 0)
 show(1, "Mint a token", "ipos-auth token --json", minted)
 const token = minted.code === 0 ? JSON.parse(minted.stdout).token : ""
 
+// Tokens go through stdin, never argv: an argument is visible to every user of the machine (ps).
 show(
   2,
   "Decode it (claims and times; the signature is not verified)",
-  'ipos-auth decode "$TOKEN"',
-  expect(await run(["decode", token]), 0)
+  'echo "$TOKEN" | ipos-auth decode',
+  expect(await run(["decode"], {}, token), 0)
 )
 // iat/exp are whole seconds: a refresh within the same second would issue the very same token.
 await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20))
@@ -95,22 +99,37 @@ if (failed) {
   console.error("\nThe walkthrough did not go as expected (see the exit codes above).")
   process.exitCode = 1
 }
+// The pnpm to type in another shell, decided as set-up decides which one to use: the user's own pnpm
+// (what PATH finds once the node_modules/.bin entries that npm scripts put first are left out) when
+// it is the workspace's version, otherwise set-up's private copy, reached as node_modules/.bin/pnpm.
+const pnpmCommand = () => {
+  const want = JSON.parse(readFileSync(join(here, "../../../package.json"), "utf8")).packageManager.split("@")[1]
+  const userPath = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => !/[\\/]node_modules[\\/]\.bin$|[\\/]node-gyp-bin$/.test(dir))
+    .join(delimiter)
+  const found = spawnSync("pnpm", ["--version"], { env: { ...env, PATH: userPath }, encoding: "utf8" })
+  return found.status === 0 && found.stdout.trim() === want ? "pnpm" : "node_modules/.bin/pnpm"
+}
+
 if (keepRunning && !failed) {
-  console.log(`\n${bold("The sandbox keeps running. In another shell:")}`)
+  const pnpm = pnpmCommand()
+  console.log(`\n${bold("The sandbox keeps running. In another shell, from the repository root:")}`)
   console.log(`   export IPOS_AUTH_URL=${cli.IPOS_AUTH_URL}`)
   console.log(`   export IPOS_API_KEY=${cli.IPOS_API_KEY}`)
   console.log(`   export IPOS_SECRET_KEY=${cli.IPOS_SECRET_KEY}`)
-  console.log("   pnpm exec ipos-auth token --scope Recurring --json")
-  console.log("   pnpm exec ipos-auth --help")
+  console.log(`   ${pnpm} exec ipos-auth token --scope Recurring --json`)
+  console.log(`   ${pnpm} exec ipos-auth --help`)
   console.log(
     dim(
-      "   (other demo credentials, faults and counters: pnpm exec ipos-auth sandbox --help, packages/sandbox/README.md)"
+      `   (other demo credentials, faults and counters: ${pnpm} exec ipos-auth sandbox --help, packages/sandbox/README.md)`
     )
   )
-  console.log(`\n${bold("Ctrl-C stops the sandbox.")}`)
+  // Handlers first: whoever reads the last line may signal at once.
   const stop = () => sandbox.kill("SIGTERM")
   process.once("SIGINT", stop)
   process.once("SIGTERM", stop)
+  console.log(`\n${bold("Ctrl-C stops the sandbox.")}`)
   await new Promise((resolve) => sandbox.once("exit", resolve))
 } else {
   sandbox.kill("SIGTERM")

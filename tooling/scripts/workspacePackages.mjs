@@ -1,0 +1,26 @@
+// The workspace's package directories, from the `packages:` globs of pnpm-workspace.yaml (single
+// directories and `dir/*`), read without a YAML parser: these checks run before anything is installed.
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+
+/** The repository root. */
+export const root = join(new URL(".", import.meta.url).pathname, "../..")
+
+/**
+ * Absolute directories of every workspace package.
+ *
+ * @example
+ * workspacePackages() // ["/…/spec", "/…/packages/core", …]
+ */
+export const workspacePackages = () => {
+  const workspace = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8")
+  const block = /^packages:\n((?:[ \t]+.*\n)*)/m.exec(workspace)?.[1] ?? ""
+  const globs = [...block.matchAll(/^\s+- ["']?([^"'\s]+)["']?$/gm)].map((m) => m[1])
+  return globs.flatMap((glob) => {
+    if (!glob.endsWith("/*")) return [join(root, glob)]
+    const parent = join(root, glob.slice(0, -2))
+    return readdirSync(parent, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(parent, entry.name, "package.json")))
+      .map((entry) => join(parent, entry.name))
+  })
+}
