@@ -151,12 +151,15 @@ export {
   type TransportResponse
 } from "./Transport.js"
 export {
+  type CallContext,
+  isTransportError,
   MalformedResponse,
   type Operation,
   RateLimited,
   Timeout,
   type TransportError,
-  Unavailable
+  Unavailable,
+  withCallContext
 } from "./TransportError.js"
 export {
   expiryMinutesRange,

@@ -139,6 +139,7 @@ describe("the main entry", () => {
         "isAuthFailure",
         "isAuthRejection",
         "isExpired",
+        "isTransportError",
         "isResponseBodyTooLarge",
         "isTokenRefused",
         "loadAuthConfig",
@@ -164,6 +165,7 @@ describe("the main entry", () => {
         "validateExpiryMinutes",
         "validateScope",
         "validateToken",
+        "withCallContext",
         "withRetry"
       ].sort()
     )
