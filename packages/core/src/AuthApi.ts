@@ -24,6 +24,7 @@ import { type ClockOffset, estimateOffset, noOffset, parseHttpDate } from "./Clo
 import { type AuthConfigInput, loadAuthConfig } from "./Config.js"
 import { type Credentials, type CredentialsInput, makeCredentials } from "./Credentials.js"
 import { type AuthFailure, summarize } from "./Failure.js"
+import { checkNumber, durationMs } from "./internal/options.js"
 import {
   bodyFromError,
   bodyFromText,
@@ -34,7 +35,7 @@ import {
 } from "./internal/response.js"
 import { decodeJwt, fingerprint as fingerprintOf } from "./Jwt.js"
 import * as Metrics from "./Metrics.js"
-import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./Retry.js"
+import { type RetryPolicy, validateRetryPolicy, withRetry } from "./Retry.js"
 import type { Environment, Scope } from "./Schemas.js"
 import type { Transport } from "./Transport.js"
 import { isTransportError, MalformedResponse, type Operation, Timeout, withCallContext } from "./TransportError.js"
@@ -337,10 +338,8 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
         ? undefined
         : yield* Effect.fromResult(validateExpiryMinutes(options.expiryMinutes))
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      return yield* new ValidationError({ field: "options", reason: "timeoutMs must be a positive number" })
-    }
-    const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry }
+    yield* Effect.fromResult(checkNumber("timeoutMs", timeoutMs, { ...durationMs, minExclusive: true }))
+    const policy: RetryPolicy = yield* Effect.fromResult(validateRetryPolicy(options.retry))
     // Named in transport failures: the origin only, never the path (nor a query: there is none).
     const origin = new URL(baseUrl).origin
     const extraHeaders = { ...options.headers }

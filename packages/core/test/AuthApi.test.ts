@@ -322,6 +322,26 @@ describe("AuthApi", () => {
     })
   )
 
+  it.effect("refuses a retry policy without end when built: a ValidationError, nothing sent", () =>
+    Effect.gen(function* () {
+      const server = new FakeAuthServer()
+      const error = yield* Effect.flip(
+        makeAuthApi({
+          credentials: fakeCredentials,
+          baseUrl: "http://auth.test.invalid",
+          fetch: server.fetch,
+          retry: { maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY }
+        })
+      )
+      expect(error).toMatchObject({
+        _tag: "ValidationError",
+        field: "options",
+        reason: "retry.maxAttempts must be a whole number from 1 to 100 (got Infinity)"
+      })
+      expect(server.count()).toBe(0)
+    })
+  )
+
   it.effect("recovers when a retry succeeds", () =>
     Effect.gen(function* () {
       const { server, api } = yield* setup({ api: { retry: { jitter: 0 } } })

@@ -163,6 +163,8 @@ describe("the main entry", () => {
         "validateCredential",
         "validateEnvironment",
         "validateExpiryMinutes",
+        "validateRefreshPolicy",
+        "validateRetryPolicy",
         "validateScope",
         "validateToken",
         "withCallContext",
