@@ -356,7 +356,7 @@ export const makeEngine = (
     }
 
     // Keyed by the key values themselves; the map is private and never printed.
-    const keyOf = (credentials: Credentials, scope: Scope) =>
+    const keyOf = (credentials: Credentials, scope: string) =>
       `${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}\u0000${scope}`
 
     const lookup = (
@@ -375,22 +375,25 @@ export const makeEngine = (
           return slot
         })
       }
+      // A known key was validated when its slot was made: the hit path validates nothing.
+      const key = keyOf(credentials, scope ?? options.scope)
+      const known = otherSlots.get(key)
+      if (known !== undefined) {
+        if (use) {
+          const mono = monoNow()
+          touch(known, key, mono)
+          sweep(mono)
+        }
+        return Result.succeed(known)
+      }
       return Result.gen(function* () {
         const valid = yield* validateScope(scope ?? options.scope)
-        const key = keyOf(credentials, valid)
-        const known = otherSlots.get(key)
         if (!use) {
-          if (known !== undefined) return known
           const looked = makeSlot(valid, yield* makeCredentials(credentials), key)
           looked.detached = true
           return looked
         }
         const mono = monoNow()
-        if (known !== undefined) {
-          touch(known, key, mono)
-          sweep(mono)
-          return known
-        }
         // Checked once per credential set, before anything is sent with it.
         const slot = makeSlot(valid, yield* makeCredentials(credentials), key)
         slot.lastUsedMono = mono
