@@ -2,7 +2,11 @@
  * The token manager: a valid iPOSpays token for any caller, at any moment, with the fewest calls
  * to iPOSpays.
  *
- * - **Keyed by credentials + scope**: many scopes (and credential sets) are held at once.
+ * - **Keyed by credentials + scope**: many scopes (and credential sets) are held at once. Those of
+ *   per-request credentials (a multi-tenant service) are bounded: evicted after `slotIdleMs`
+ *   unused and beyond `maxSlots` (least recently used first), refreshed ahead by `keepFresh` only
+ *   while used, and dropped on request by `evict`. The manager's own credentials are never evicted
+ *   by idleness and stay fresh with `keepFresh` without any traffic.
  * - **Expiry from the JWT `exp`** (decoded, not verified; the claim scope is never compared with
  *   the requested one), corrected for the service's clock offset (see `ClockSkew`); `createdDt` +
  *   requested minutes only when `exp` is unreadable.

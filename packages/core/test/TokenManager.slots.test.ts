@@ -11,10 +11,40 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
 import { type Credentials, credentialsId, makeCredentials } from "../src/Credentials.js"
 import type { TokenEvent } from "../src/TokenEvents.js"
 import type { TokenManagerShape } from "../src/TokenManager.js"
 import { advance, EPOCH, harness, settle } from "./support/harness.js"
+
+type Step = { readonly op: "use"; readonly tenant: number } | { readonly op: "wait"; readonly ms: number }
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("use" as const), tenant: fc.integer({ min: 0, max: 7 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("wait" as const), ms: fc.integer({ min: 0, max: 90_000 }) }) }
+)
+
+/**
+ * The rule, as a model: after each per-request use, the used tenant is the most recently used;
+ * then, least recently used first, tenants beyond `max` and tenants unused for `idleMs` go.
+ */
+const model = (steps: ReadonlyArray<Step>, max: number, idleMs: number): ReadonlyArray<number> => {
+  let now = 0
+  let held: Array<{ tenant: number; lastUsed: number }> = []
+  const sweep = () => {
+    while (held.length > max) held.shift()
+    held = held.filter((entry) => now - entry.lastUsed < idleMs)
+  }
+  for (const step of steps) {
+    if (step.op === "wait") now += step.ms
+    else {
+      held = [...held.filter((entry) => entry.tenant !== step.tenant), { tenant: step.tenant, lastUsed: now }]
+      sweep()
+    }
+  }
+  sweep()
+  return held.map((entry) => entry.tenant)
+}
 
 const minute = 60_000
 
@@ -170,6 +200,32 @@ describe("TokenManager: per-request credential slots", () => {
       expect((yield* manager.status()).state).toBe("valid")
     })
   )
+
+  it("holds exactly the tenants the LRU-and-idle rule keeps, never more than maxSlots", async () => {
+    const max = 3
+    const idleMs = 60_000
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArb, { maxLength: 40 }), (steps) =>
+        Effect.runPromise(
+          Effect.gen(function* () {
+            const { manager } = yield* harness({ manager: { maxSlots: max, slotIdleMs: idleMs } })
+            const own = (yield* manager.getManagedToken()).credentialsId
+            let most = 0
+            for (const step of steps) {
+              if (step.op === "wait") yield* TestClock.adjust(step.ms)
+              else {
+                yield* manager.getToken({ credentials: tenant(step.tenant + 100) })
+                most = Math.max(most, (yield* manager.statuses).length - 1)
+              }
+            }
+            expect(most).toBeLessThanOrEqual(max)
+            expect(yield* tenantsHeld(manager, own)).toEqual(model(steps, max, idleMs).map((n) => idOf(n + 100)))
+          }).pipe(Effect.provide(TestClock.layer()), Effect.scoped)
+        )
+      ),
+      { numRuns: 150 }
+    )
+  }, 120_000)
 
   it.effect("looking at a credential set (status, invalidate, evict) creates no slot", () =>
     Effect.gen(function* () {
