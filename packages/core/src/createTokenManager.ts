@@ -135,8 +135,10 @@ export interface PromiseTokenManager {
   /**
    * Drops a scope's token and stops its `keepFresh` timer until its next use (a scope no longer
    * needed). `true` when the scope was held; `false` for an unknown scope or after `close()`.
+   * Always present on what `createTokenManager` returns; optional here only so that stand-ins
+   * written against the interface before it existed still type-check.
    */
-  readonly evict: (scope?: TokenScope) => boolean
+  readonly evict?: ((scope?: TokenScope) => boolean) | undefined
   /** Registers a listener; returns the function that removes it. Listener errors are ignored. */
   readonly onEvent: (listener: (event: TokenEvent) => void) => () => void
   /** Events as an async iterable (each `for await` gets its own subscription). */
@@ -263,7 +265,9 @@ const failedStatus = (scope: TokenScope, error: ValidationError): TokenStatus =>
   clockOffsetMs: undefined
 })
 
-export const createTokenManager = (options: CreateTokenManagerOptions = {}): PromiseTokenManager => {
+export const createTokenManager = (
+  options: CreateTokenManagerOptions = {}
+): PromiseTokenManager & { readonly evict: (scope?: TokenScope) => boolean } => {
   const scope = Scope.makeUnsafe()
   const built = build(options, scope)
   let closed = false
