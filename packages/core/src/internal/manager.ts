@@ -166,8 +166,6 @@ export interface Engine {
    * scope's, which stays registered) removes it. Returns whether it was registered.
    */
   readonly evict: (slot: Slot) => boolean
-  /** How many slots are registered (pinned and per-request). */
-  readonly slotCount: () => number
   /**
    * Synchronous cache hit (may start a background refresh); `undefined` when the slow path is
    * needed (or the engine is closed).
@@ -827,7 +825,6 @@ export const makeEngine = (
       slotFor,
       findSlot,
       evict,
-      slotCount: () => defaultSlots.size + otherSlots.size,
       peek,
       get: (slot) => get(slot),
       refresh,
