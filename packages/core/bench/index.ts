@@ -8,14 +8,23 @@
  *    against that memo called the same way (awaited; inside Effect).
  * 2. 10 000 concurrent `getToken` on a cold manager (upstream calls), then across a refresh-ahead
  *    boundary (refresh calls, p99 latency during the refresh vs. cache hits).
+ * 3. A multi-tenant service: 50 000 credential sets through one manager — slots held and heap used
+ *    (after a forced GC) before and after idle eviction, with the default cap, and the CPU that
+ *    20 000 idle tenants cost with `keepFresh`.
  */
 
 import { cpus } from "node:os"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import { AuthApi, makeAuthApi } from "../src/AuthApi.js"
+import { type Credentials, makeCredentials } from "../src/Credentials.js"
 import { createTokenManager } from "../src/createTokenManager.js"
-import { makeTokenManager } from "../src/TokenManager.js"
+import { makeTokenManager, type TokenManagerShape } from "../src/TokenManager.js"
 import { FakeAuthServer } from "../test/support/FakeAuthServer.js"
 
 const credentials = { apiKey: "bench-fake-api-key", secretKey: "bench-fake-secret" } as const
@@ -109,17 +118,27 @@ const benchCacheHit = async () => {
         const manager = yield* makeTokenManager().pipe(Effect.provideService(AuthApi, api))
         yield* manager.getToken()
         const get = manager.getToken()
+        // Per-request credentials (a multi-tenant service): one hot tenant, and 1 000 in turn.
+        const tenants = tenantCredentials(1000)
+        for (const credentials of tenants) yield* manager.getToken({ credentials })
+        const hot = { credentials: tenants[0] as Credentials }
+        let next = 0
+        const roundRobin = Effect.suspend(() =>
+          manager.getToken({ credentials: tenants[next++ % 1000] as Credentials })
+        )
         return {
           memoInLoop: yield* measureEffect(memoEffect),
           managerInLoop: yield* measureEffect(get),
           memoRunSync: measureRunSync(memoEffect),
-          managerRunSync: measureRunSync(get)
+          managerRunSync: measureRunSync(get),
+          tenantHot: yield* measureEffect(manager.getToken(hot)),
+          tenantRoundRobin: yield* measureEffect(roundRobin)
         }
       })
     )
   )
   await facade.close()
-  if (server.count() !== 2) console.log(`(unexpected upstream calls: ${server.count()})`)
+  if (server.count() !== 1002) console.log(`(unexpected upstream calls: ${server.count()})`)
 
   const rows: Array<[string, number, string]> = [
     ["hand-rolled memo, sync call", memoSyncNs, ""],
@@ -143,6 +162,16 @@ const benchCacheHit = async () => {
       effectFigures.managerRunSync,
       `${fmt(effectFigures.managerRunSync / memoSyncNs, 2)}x sync memo (the issue's goal)  ${verdict(effectFigures.managerRunSync / memoSyncNs, 3)}; ` +
         `${fmt(effectFigures.managerRunSync / effectFigures.memoRunSync, 2)}x memo run the same way`
+    ],
+    [
+      "manager.getToken({ credentials }), one tenant, yield*",
+      effectFigures.tenantHot,
+      `${fmt(effectFigures.tenantHot / effectFigures.managerInLoop, 2)}x getToken() (per-request credentials)`
+    ],
+    [
+      "manager.getToken({ credentials }), 1 000 tenants in turn, yield*",
+      effectFigures.tenantRoundRobin,
+      `${fmt(effectFigures.tenantRoundRobin / effectFigures.managerInLoop, 2)}x getToken() (per-request credentials)`
     ]
   ]
   for (const [name, ns, note] of rows) console.log(`${name.padEnd(58)} ${fmt(ns)} ns/op  ${note}`)
@@ -296,12 +325,154 @@ const benchConcurrency = async () => {
   }
 }
 
+/** Distinct fake credential sets, validated once (as a service would hold them). */
+const tenantCredentials = (count: number, prefix = "bench-tenant"): ReadonlyArray<Credentials> =>
+  Array.from({ length: count }, (_, i) =>
+    Result.getOrThrow(makeCredentials({ apiKey: `${prefix}-api-key-${i}`, secretKey: `${prefix}-secret-${i}` }))
+  )
+
+setFlagsFromString("--expose-gc")
+const gc = runInNewContext("gc") as () => void
+/**
+ * Heap used after full collections, in MB. Collections are separated by turns of the event loop:
+ * within one job V8 keeps every `WeakRef` target alive (undici's `Request` holds its signal
+ * through one), so a heap read in the same job as the requests would count them all.
+ */
+const heapMb = Effect.promise(async () => {
+  for (let i = 0; i < 5; i++) {
+    gc()
+    await sleep(10)
+  }
+  gc()
+  return process.memoryUsage().heapUsed / 1024 / 1024
+})
+
+/** The live clock moved forward by `shiftMs` on demand: "15 minutes later" without waiting. */
+const shiftedClock = () => {
+  const live = Context.get(Context.empty(), Clock.Clock)
+  let shiftMs = 0
+  const clock: Clock.Clock = {
+    currentTimeMillisUnsafe: () => live.currentTimeMillisUnsafe() + shiftMs,
+    currentTimeMillis: Effect.sync(() => live.currentTimeMillisUnsafe() + shiftMs),
+    currentTimeNanosUnsafe: () => live.currentTimeNanosUnsafe() + BigInt(shiftMs) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => live.currentTimeNanosUnsafe() + BigInt(shiftMs) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe() + BigInt(shiftMs) * 1_000_000n,
+    monotonicTimeNanos: Effect.sync(() => live.monotonicTimeNanosUnsafe() + BigInt(shiftMs) * 1_000_000n),
+    sleep: (duration) => live.sleep(duration)
+  }
+  return {
+    clock,
+    shift: (ms: number) => {
+      shiftMs += ms
+    }
+  }
+}
+
+const benchTenants = async () => {
+  console.log("\n## 3. A multi-tenant service: 50 000 credential sets through one manager\n")
+  const TENANTS = 50_000
+  const IDLE_TENANTS = 20_000
+  const tenants = tenantCredentials(TENANTS)
+  const fill = (manager: TokenManagerShape, list: ReadonlyArray<Credentials>) =>
+    Effect.forEach(list, (credentials) => manager.getToken({ credentials }), { concurrency: 64, discard: true })
+  const slotCount = (manager: TokenManagerShape) => Effect.map(manager.statuses, (all) => all.length)
+  // The fake server records every request and token: forgotten before the heap is read, so the
+  // figures are the manager's.
+  const forget = (server: FakeAuthServer) => {
+    server.requests.length = 0
+    server.issued.length = 0
+  }
+  const row = (label: string, slots: number, heap: number, base: number) =>
+    console.log(
+      `${label.padEnd(64)} slots ${String(slots).padStart(6)}   heap +${fmt(heap - base)} MB` +
+        (slots > 100 ? `  (${fmt(((heap - base) * 1024 * 1024) / (slots - 1), 0)} B per tenant slot)` : "")
+    )
+
+  // Every tenant held (a cap above 50 000), then the same manager 16 minutes later (idle time 15 min).
+  {
+    const server = new FakeAuthServer({ lifetimeSeconds: 3600 })
+    const { clock, shift } = shiftedClock()
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const api = yield* makeAuthApi({ credentials, baseUrl, fetch: server.fetch })
+          const manager = yield* makeTokenManager({ maxSlots: 100_000 }).pipe(Effect.provideService(AuthApi, api))
+          yield* manager.getToken()
+          const base = yield* heapMb
+          const started = Date.now()
+          yield* fill(manager, tenants)
+          const filledIn = Date.now() - started
+          const calls = server.count()
+          forget(server)
+          const held = yield* heapMb
+          row(`${TENANTS} tenants, maxSlots 100 000 (all held)`, yield* slotCount(manager), held, base)
+          // 16 minutes later one tenant calls again: the sweep on that call evicts the idle ones.
+          shift(16 * 60_000)
+          yield* manager.getToken({ credentials: tenants[0] as Credentials })
+          const after = yield* heapMb
+          row("the same, 16 min later, one tenant calls (idle ones evicted)", yield* slotCount(manager), after, base)
+          console.log(`  (filled in ${filledIn} ms; upstream calls ${calls})`)
+        }).pipe(Effect.provideService(Clock.Clock, clock))
+      )
+    )
+  }
+
+  // The default cap: 10 000 per-request slots, least recently used evicted first.
+  {
+    const server = new FakeAuthServer({ lifetimeSeconds: 3600 })
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const api = yield* makeAuthApi({ credentials, baseUrl, fetch: server.fetch })
+          const manager = yield* makeTokenManager().pipe(Effect.provideService(AuthApi, api))
+          yield* manager.getToken()
+          const base = yield* heapMb
+          yield* fill(manager, tenants)
+          forget(server)
+          const held = yield* heapMb
+          row(`${TENANTS} tenants, default bounds (maxSlots 10 000)`, yield* slotCount(manager), held, base)
+        })
+      )
+    )
+  }
+
+  // keepFresh with idle tenants: what they cost the CPU while nobody calls.
+  {
+    const server = new FakeAuthServer({ lifetimeSeconds: 3600 })
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const api = yield* makeAuthApi({ credentials, baseUrl, fetch: server.fetch })
+          const manager = yield* makeTokenManager({ keepFresh: true, maxSlots: 100_000 }).pipe(
+            Effect.provideService(AuthApi, api)
+          )
+          yield* manager.getToken()
+          yield* fill(manager, tenants.slice(0, IDLE_TENANTS))
+          const seconds = 5
+          const before = process.cpuUsage()
+          yield* Effect.promise(() => sleep(seconds * 1000))
+          const used = process.cpuUsage(before)
+          const share = (used.user + used.system) / 1000 / (seconds * 1000)
+          console.log(
+            `${IDLE_TENANTS} idle tenants with keepFresh: ${fmt(share * 100)} % of a core over ${seconds} s ` +
+              `(slots ${yield* slotCount(manager)}, upstream calls ${server.count()})`
+          )
+        })
+      )
+    )
+  }
+}
+
 const main = async () => {
   console.log(
     `# @ipos/auth-core benchmarks — node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} x${cpus().length}`
   )
-  await benchCacheHit()
-  await benchConcurrency()
+  // BENCH_ONLY=cache-hit or BENCH_ONLY=tenants runs one section alone (to compare builds); the
+  // figures of the README come from one run of all three.
+  const only = process.env.BENCH_ONLY
+  if (only === undefined || only === "cache-hit") await benchCacheHit()
+  if (only === undefined) await benchConcurrency()
+  if (only === undefined || only === "tenants") await benchTenants()
 }
 
 void main()

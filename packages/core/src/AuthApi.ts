@@ -24,6 +24,7 @@ import { type ClockOffset, estimateOffset, noOffset, parseHttpDate } from "./Clo
 import { type AuthConfigInput, loadAuthConfig } from "./Config.js"
 import { type Credentials, type CredentialsInput, makeCredentials } from "./Credentials.js"
 import { type AuthFailure, summarize } from "./Failure.js"
+import { checkNumber, durationMs } from "./internal/options.js"
 import {
   bodyFromError,
   bodyFromText,
@@ -34,10 +35,10 @@ import {
 } from "./internal/response.js"
 import { decodeJwt, fingerprint as fingerprintOf } from "./Jwt.js"
 import * as Metrics from "./Metrics.js"
-import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./Retry.js"
+import { type RetryPolicy, validateRetryPolicy, withRetry } from "./Retry.js"
 import type { Environment, Scope } from "./Schemas.js"
 import type { Transport } from "./Transport.js"
-import { MalformedResponse, type Operation, Timeout } from "./TransportError.js"
+import { isTransportError, MalformedResponse, type Operation, Timeout, withCallContext } from "./TransportError.js"
 import {
   ValidationError,
   validateBaseUrl,
@@ -337,10 +338,10 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
         ? undefined
         : yield* Effect.fromResult(validateExpiryMinutes(options.expiryMinutes))
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      return yield* new ValidationError({ field: "options", reason: "timeoutMs must be a positive number" })
-    }
-    const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry }
+    yield* Effect.fromResult(checkNumber("timeoutMs", timeoutMs, { ...durationMs, minExclusive: true }))
+    const policy: RetryPolicy = yield* Effect.fromResult(validateRetryPolicy(options.retry))
+    // Named in transport failures: the origin only, never the path (nor a query: there is none).
+    const origin = new URL(baseUrl).origin
     const extraHeaders = { ...options.headers }
     // The client is created only without a transport: creating it reads `globalThis.Request`,
     // which on Node 20 loads undici — the start-up cost a transport is there to avoid.
@@ -466,10 +467,14 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
       Effect.gen(function* () {
         // Monotonic: a wall-clock step (NTP, a suspended laptop) must not make a latency negative.
         const started = yield* Clock.monotonicTimeNanos
-        const result = yield* Effect.result(
+        let attempts = 0
+        const outcomeOf = yield* Effect.result(
           withRetry(
             policy,
-            (n, budgetMs) => attemptOnce(operation, send, secrets, scope, fallbackMinutes, n, budgetMs),
+            (n, budgetMs) => {
+              attempts = n
+              return attemptOnce(operation, send, secrets, scope, fallbackMinutes, n, budgetMs)
+            },
             (error, n, delayMs) =>
               Effect.all([
                 Metric.update(Metric.withAttributes(Metrics.retriesTotal, { operation, code: codeLabel(error) }), 1),
@@ -483,6 +488,10 @@ export const makeAuthApi = (options: AuthApiOptions = {}): Effect.Effect<AuthApi
           )
         )
         const elapsed = Number((yield* Clock.monotonicTimeNanos) - started) / 1e6
+        // A transport failure says where it went and what the whole call took, not one attempt.
+        const result = Result.mapError(outcomeOf, (error) =>
+          isTransportError(error) ? withCallContext(error, { origin, attempts, elapsedMs: elapsed }) : error
+        )
         const outcome = Result.isSuccess(result) ? "success" : "failure"
         const code = Result.isSuccess(result) ? "none" : codeLabel(result.failure)
         yield* Metric.update(Metric.withAttributes(Metrics.requestsTotal, { operation, outcome, code }), 1)

@@ -20,6 +20,9 @@
  *
  * @since 0.1.0
  */
+import type * as Result from "effect/Result"
+import { durationCapMs, durationMs, type NumberRule, resolvePolicy, share } from "./internal/options.js"
+import type { ValidationError } from "./ValidationError.js"
 
 /**
  * The knobs of the formulas above.
@@ -75,6 +78,43 @@ export const defaultRefreshPolicy: RefreshPolicy = {
   maxMarginMs: 30_000,
   jitter: 0.5
 }
+
+// The margin's shares stay below 1: a margin as long as the token would make every token
+// unusable on arrival. Negative values are refused: they would hand a token out past its `exp`.
+const below1: NumberRule = { min: 0, max: 1, maxExclusive: true }
+const refreshRules: { readonly [K in keyof RefreshPolicy]: NumberRule } = {
+  windowRatio: share,
+  minWindowMs: durationMs,
+  maxWindowMs: durationCapMs,
+  marginRatio: below1,
+  minMarginMs: durationMs,
+  maxMarginRatio: below1,
+  maxMarginMs: durationCapMs,
+  jitter: share
+}
+
+/**
+ * Checks refresh-policy overrides and completes them with the defaults: every value a finite
+ * number, ratios and jitter from 0 to 1 (the margin's ratios below 1), durations from 0 to 24 h
+ * (`maxWindowMs` and `maxMarginMs` may also be `Infinity`: no cap beyond the ratios), unknown keys
+ * refused. With a policy that passes, no token is handed out at or after its expiry:
+ * the margin is never negative, and never the token's whole lifetime.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { validateRefreshPolicy } from "@ipos/auth-core"
+ * Result.isFailure(validateRefreshPolicy({ marginRatio: -0.5 })) // true
+ * validateRefreshPolicy({ jitter: 0 }) // Success({ ...defaultRefreshPolicy, jitter: 0 })
+ * ```
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateRefreshPolicy = (
+  input: Partial<RefreshPolicy> | undefined
+): Result.Result<RefreshPolicy, ValidationError> =>
+  resolvePolicy<RefreshPolicy>("refreshPolicy", defaultRefreshPolicy, refreshRules, input)
 
 /**
  * Where a token's refresh starts and its hand-out stops, as durations before its expiry.

@@ -15,6 +15,8 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Result from "effect/Result"
+import { durationCapMs, durationMs, type NumberRule, resolvePolicy } from "./internal/options.js"
+import type { ValidationError } from "./ValidationError.js"
 
 /**
  * The knobs of the retry policy.
@@ -52,6 +54,8 @@ export interface RetryPolicy {
   readonly minAttemptMs?: number | undefined
 }
 
+const defaultMinAttemptMs = 1000
+
 /**
  * 4 attempts, 250 ms doubling up to 5 s, ±20% jitter, 30 s in total, no retry with less than 1 s
  * of it left.
@@ -74,6 +78,46 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxElapsedMs: 30_000,
   minAttemptMs: 1000
 }
+
+type CompleteRetryPolicy = { readonly [K in keyof RetryPolicy]-?: number }
+
+const retryRules: { readonly [K in keyof CompleteRetryPolicy]: NumberRule } = {
+  maxAttempts: { min: 1, max: 100, integer: true },
+  initialDelayMs: durationMs,
+  factor: { min: 1, max: 10 },
+  maxDelayMs: durationCapMs,
+  jitter: { min: 0, max: 1 },
+  maxElapsedMs: { ...durationMs, minExclusive: true },
+  minAttemptMs: durationMs
+}
+
+/**
+ * Checks retry overrides and completes them with the defaults: `maxAttempts` a whole number from 1
+ * to 100, `factor` from 1 to 10, `jitter` from 0 to 1, durations finite from 0 to 24 h
+ * (`maxElapsedMs` above 0; `maxDelayMs` may be `Infinity`: the budget bounds it), unknown keys
+ * refused. A policy that passes always ends: at most
+ * `maxAttempts` attempts within `maxElapsedMs`.
+ *
+ * @example
+ * ```ts
+ * import { Result } from "effect"
+ * import { validateRetryPolicy } from "@ipos/auth-core"
+ * Result.isFailure(validateRetryPolicy({ maxAttempts: Infinity, maxElapsedMs: Infinity })) // true
+ * validateRetryPolicy({ maxAttempts: 6 }) // Success({ ...defaultRetryPolicy, maxAttempts: 6 })
+ * ```
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateRetryPolicy = (
+  input: Partial<RetryPolicy> | undefined
+): Result.Result<RetryPolicy, ValidationError> =>
+  resolvePolicy<CompleteRetryPolicy>(
+    "retry",
+    { ...defaultRetryPolicy, minAttemptMs: defaultMinAttemptMs },
+    retryRules,
+    input
+  )
 
 /**
  * A policy that never retries.
@@ -139,8 +183,6 @@ export const retryDelay = (
   const minAttemptMs = policy.minAttemptMs ?? defaultMinAttemptMs
   return elapsedMs + delay > policy.maxElapsedMs - minAttemptMs ? undefined : delay
 }
-
-const defaultMinAttemptMs = 1000
 
 /**
  * Runs `attempt(n, budgetMs)` (n = 1, 2, ...) until it succeeds or the policy gives up; the last

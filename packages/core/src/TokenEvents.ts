@@ -165,6 +165,27 @@ export interface Recovered extends EventBase {
 }
 
 /**
+ * A slot was evicted: its token dropped, its timer stopped. `idle`: a per-request credential set
+ * unused for `slotIdleMs`; `capacity`: the least recently used beyond `maxSlots`; `explicit`: an
+ * `evict` call. The next use of it acquires a new token.
+ *
+ * @example
+ * ```ts
+ * import type { Evicted } from "@ipos/auth-core"
+ * const log = (e: Evicted) => console.info(`evicted ${e.scope}@${e.credentialsId} (${e.reason})`)
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Evicted extends EventBase {
+  readonly _tag: "Evicted"
+  readonly reason: "idle" | "capacity" | "explicit"
+  /** The dropped token's fingerprint, when one was held. */
+  readonly fingerprint: string | undefined
+}
+
+/**
  * Any lifecycle event.
  *
  * @example
@@ -178,7 +199,15 @@ export interface Recovered extends EventBase {
  * @since 0.1.0
  * @category models
  */
-export type TokenEvent = TokenArrived | RefreshFailed | AcquisitionFailed | Expired | Invalidated | Degraded | Recovered
+export type TokenEvent =
+  | TokenArrived
+  | RefreshFailed
+  | AcquisitionFailed
+  | Expired
+  | Invalidated
+  | Degraded
+  | Recovered
+  | Evicted
 
 /**
  * One line describing an event, for logs.
@@ -211,5 +240,7 @@ export const formatEvent = (event: TokenEvent): string => {
       return `Degraded ${event.scope}: serving a valid token while refreshes fail (${event.consecutiveFailures} in a row)`
     case "Recovered":
       return `Recovered ${event.scope} ${event.fingerprint}`
+    case "Evicted":
+      return `Evicted ${event.scope} ${event.credentialsId} (${event.reason})`
   }
 }

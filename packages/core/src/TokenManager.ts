@@ -2,7 +2,11 @@
  * The token manager: a valid iPOSpays token for any caller, at any moment, with the fewest calls
  * to iPOSpays.
  *
- * - **Keyed by credentials + scope**: many scopes (and credential sets) are held at once.
+ * - **Keyed by credentials + scope**: many scopes (and credential sets) are held at once. Those of
+ *   per-request credentials (a multi-tenant service) are bounded: evicted after `slotIdleMs`
+ *   unused and beyond `maxSlots` (least recently used first), refreshed ahead by `keepFresh` only
+ *   while used, and dropped on request by `evict`. The manager's own credentials are never evicted
+ *   by idleness and stay fresh with `keepFresh` without any traffic.
  * - **Expiry from the JWT `exp`** (decoded, not verified; the claim scope is never compared with
  *   the requested one), corrected for the service's clock offset (see `ClockSkew`); `createdDt` +
  *   requested minutes only when `exp` is unreadable.
@@ -102,6 +106,19 @@ export interface TokenManagerOptions {
   readonly keepFresh?: boolean | undefined
   /** Consecutive failed refreshes after which the manager authenticates instead (default 2). */
   readonly refreshFailuresBeforeReauthenticate?: number | undefined
+  /**
+   * Per-request credentials (`getToken({ credentials })`, a multi-tenant service): a credential
+   * set + scope unused for this long is evicted — token dropped, timer stopped — and with
+   * `keepFresh` it is refreshed ahead only while used within this time (default 15 minutes; from
+   * 1 s to 24 h). The manager's own credentials are never evicted by idleness and are always kept
+   * fresh with `keepFresh`.
+   */
+  readonly slotIdleMs?: number | undefined
+  /**
+   * At most this many per-request credential sets + scopes are held; beyond it the least recently
+   * used is evicted (default 10 000). The manager's own credentials do not count.
+   */
+  readonly maxSlots?: number | undefined
 }
 
 /**
@@ -154,8 +171,14 @@ export interface TokenManagerShape {
   ) => Effect.Effect<void, ValidationError>
   /** A snapshot of one scope (also updates the gauges). */
   readonly status: (request?: TokenRequest) => Effect.Effect<TokenStatus, ValidationError>
-  /** Snapshots of every scope used so far. */
+  /** Snapshots of every scope held (the manager's own, and per-request ones not evicted yet). */
   readonly statuses: Effect.Effect<ReadonlyArray<TokenStatus>>
+  /**
+   * Evicts a scope (per-request credentials: a tenant that is gone): its token is dropped, its
+   * `keepFresh` timer stopped, its gauges removed; the next use acquires a new token. `true` when it
+   * was held. Evicting the manager's default scope drops its token and timer until its next use.
+   */
+  readonly evict: (request?: TokenRequest) => Effect.Effect<boolean, ValidationError>
   /** Lifecycle events, from the moment the stream is run. */
   readonly events: Stream.Stream<TokenEvent>
 }
@@ -249,6 +272,11 @@ const fromEngine = (engine: Engine): TokenManagerShape => {
     request === undefined
       ? Effect.succeed(engine.defaultSlot)
       : Effect.fromResult(engine.slotFor(request.scope, request.credentials))
+  // Looking at a slot (status, invalidate, evict) is not a use: it neither creates nor refreshes one.
+  const found = (request: TokenRequest | undefined) =>
+    request === undefined
+      ? Effect.succeed(engine.defaultSlot)
+      : Effect.fromResult(engine.findSlot(request.scope, request.credentials))
   const tokenOf = (held: Held) => held.info.token
   // `getToken()` of the default scope: one Effect, built once; a cache hit returns the held
   // token's prebuilt `Effect.succeed` (no allocation).
@@ -275,7 +303,7 @@ const fromEngine = (engine: Engine): TokenManagerShape => {
         Effect.map((held) => held.info.token)
       ),
     invalidate: (request) =>
-      Effect.flatMap(slot(request), (s) =>
+      Effect.flatMap(found(request), (s) =>
         Effect.sync(() => {
           const token = request?.token
           engine.invalidate(
@@ -284,10 +312,11 @@ const fromEngine = (engine: Engine): TokenManagerShape => {
           )
         })
       ),
-    status: (request) => Effect.flatMap(slot(request), (s) => Effect.as(engine.updateGauges(s), engine.status(s))),
+    status: (request) => Effect.flatMap(found(request), (s) => Effect.as(engine.updateGauges(s), engine.status(s))),
     statuses: Effect.suspend(() =>
       Effect.forEach(engine.slots(), (s) => Effect.as(engine.updateGauges(s), engine.status(s)))
     ),
+    evict: (request) => Effect.flatMap(found(request), (s) => Effect.sync(() => engine.evict(s))),
     events: engine.events
   }
 }
@@ -315,6 +344,6 @@ export const makeTokenManager = (
     const api = yield* AuthApi
     const credentials = yield* toCredentials(options.credentials)
     const scope = options.scope === undefined ? undefined : yield* Effect.fromResult(validateScope(options.scope))
-    const engine = yield* makeEngine(api, engineOptions({ ...options, scope, credentials }))
+    const engine = yield* makeEngine(api, yield* Effect.fromResult(engineOptions({ ...options, scope, credentials })))
     return fromEngine(engine)
   })

@@ -26,6 +26,45 @@ import * as Data from "effect/Data"
 export type Operation = "authenticate" | "refresh"
 
 /**
+ * Where a failed call went and what it took, filled in by `AuthApi` once its retries are spent:
+ * the origin only (scheme, host and port: never a path, a query or a header), the attempts made
+ * and the time from the first attempt's start to the failure. Absent on failures built elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { Unavailable } from "@ipos/auth-core"
+ * new Unavailable({ operation: "authenticate", reason: "ECONNREFUSED", origin: "http://127.0.0.1:4010", attempts: 4, elapsedMs: 3812 }).message
+ * // "iPOSpays authenticate unavailable: ECONNREFUSED (origin http://127.0.0.1:4010; 4 attempts over 3812 ms)"
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CallContext {
+  /** The origin the request was sent to, e.g. `https://auth.ipospays.tech`. */
+  readonly origin?: string | undefined
+  /** Attempts made, the first included. */
+  readonly attempts?: number | undefined
+  /** Milliseconds from the first attempt's start to the failure (monotonic clock). */
+  readonly elapsedMs?: number | undefined
+}
+
+// " (origin …; 4 attempts over 3812 ms)": what a reader needs to know where and how long.
+const contextSuffix = (context: CallContext, attemptsPart?: string): string => {
+  const parts: Array<string> = []
+  if (context.origin !== undefined) parts.push(`origin ${context.origin}`)
+  if (attemptsPart !== undefined) parts.push(attemptsPart)
+  else if (context.attempts !== undefined && context.attempts > 1) {
+    parts.push(
+      context.elapsedMs === undefined
+        ? `${context.attempts} attempts`
+        : `${context.attempts} attempts over ${Math.round(context.elapsedMs)} ms`
+    )
+  }
+  return parts.length === 0 ? "" : ` (${parts.join("; ")})`
+}
+
+/**
  * One attempt took longer than the per-attempt timeout; the request was aborted.
  *
  * @example
@@ -38,17 +77,27 @@ export type Operation = "authenticate" | "refresh"
  * @since 0.1.0
  * @category errors
  */
-export class Timeout extends Data.TaggedError("Timeout")<{
-  readonly operation: Operation
-  readonly timeoutMs: number
-}> {
+export class Timeout extends Data.TaggedError("Timeout")<
+  {
+    readonly operation: Operation
+    /** The timeout of the last attempt (clamped to what was left of the retry budget). */
+    readonly timeoutMs: number
+  } & CallContext
+> {
   /** Failure classification (CLI exit code 4). */
   readonly kind = "unavailable" as const
   /** Worth another attempt. */
   readonly retryable = true as const
   /** One safe line. */
   override get message(): string {
-    return `iPOSpays ${this.operation} timed out after ${this.timeoutMs} ms`
+    // After retries the total is what a reader wants: one attempt's figure would understate it.
+    if (this.attempts !== undefined && this.attempts > 1 && this.elapsedMs !== undefined) {
+      return `iPOSpays ${this.operation} timed out after ${Math.round(this.elapsedMs)} ms in total${contextSuffix(
+        this,
+        `${this.attempts} attempts, the last one cut at ${this.timeoutMs} ms`
+      )}`
+    }
+    return `iPOSpays ${this.operation} timed out after ${this.timeoutMs} ms${contextSuffix(this)}`
   }
 }
 
@@ -66,20 +115,22 @@ export class Timeout extends Data.TaggedError("Timeout")<{
  * @since 0.1.0
  * @category errors
  */
-export class Unavailable extends Data.TaggedError("Unavailable")<{
-  readonly operation: Operation
-  /** The HTTP status, when an answer arrived. */
-  readonly status?: number
-  /** A short, safe reason: `HTTP 503`, `ECONNRESET`, `network error`. */
-  readonly reason: string
-}> {
+export class Unavailable extends Data.TaggedError("Unavailable")<
+  {
+    readonly operation: Operation
+    /** The HTTP status, when an answer arrived. */
+    readonly status?: number
+    /** A short, safe reason: `HTTP 503`, `ECONNRESET`, `network error`. */
+    readonly reason: string
+  } & CallContext
+> {
   /** Failure classification (CLI exit code 4). */
   readonly kind = "unavailable" as const
   /** Worth another attempt. */
   readonly retryable = true as const
   /** One safe line. */
   override get message(): string {
-    return `iPOSpays ${this.operation} unavailable: ${this.reason}`
+    return `iPOSpays ${this.operation} unavailable: ${this.reason}${contextSuffix(this)}`
   }
 }
 
@@ -97,11 +148,13 @@ export class Unavailable extends Data.TaggedError("Unavailable")<{
  * @since 0.1.0
  * @category errors
  */
-export class RateLimited extends Data.TaggedError("RateLimited")<{
-  readonly operation: Operation
-  /** How long the service asked to wait, when it said. */
-  readonly retryAfterMs?: number
-}> {
+export class RateLimited extends Data.TaggedError("RateLimited")<
+  {
+    readonly operation: Operation
+    /** How long the service asked to wait, when it said. */
+    readonly retryAfterMs?: number
+  } & CallContext
+> {
   /** Failure classification (CLI exit code 4). */
   readonly kind = "unavailable" as const
   /** Worth another attempt, after `retryAfterMs`. */
@@ -110,9 +163,11 @@ export class RateLimited extends Data.TaggedError("RateLimited")<{
   readonly status = 429 as const
   /** One safe line. */
   override get message(): string {
-    return this.retryAfterMs === undefined
-      ? `iPOSpays ${this.operation} rate limited (HTTP 429)`
-      : `iPOSpays ${this.operation} rate limited (HTTP 429), retry after ${this.retryAfterMs} ms`
+    const base =
+      this.retryAfterMs === undefined
+        ? `iPOSpays ${this.operation} rate limited (HTTP 429)`
+        : `iPOSpays ${this.operation} rate limited (HTTP 429), retry after ${this.retryAfterMs} ms`
+    return `${base}${contextSuffix(this)}`
   }
 }
 
@@ -131,22 +186,24 @@ export class RateLimited extends Data.TaggedError("RateLimited")<{
  * @since 0.1.0
  * @category errors
  */
-export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
-  readonly operation: Operation
-  /** The HTTP status of the answer. */
-  readonly status: number
-  /** What was wrong: `empty body`, `not JSON`, `unexpected shape`, ... */
-  readonly reason: string
-  /** The start of the body, redacted. */
-  readonly excerpt: string
-}> {
+export class MalformedResponse extends Data.TaggedError("MalformedResponse")<
+  {
+    readonly operation: Operation
+    /** The HTTP status of the answer. */
+    readonly status: number
+    /** What was wrong: `empty body`, `not JSON`, `unexpected shape`, ... */
+    readonly reason: string
+    /** The start of the body, redacted. */
+    readonly excerpt: string
+  } & CallContext
+> {
   /** Failure classification (CLI exit code 5). */
   readonly kind = "malformed" as const
   /** Not retried: the same gateway would likely answer the same way. */
   readonly retryable = false as const
   /** One safe line. */
   override get message(): string {
-    return `iPOSpays ${this.operation} sent an unexpected response (HTTP ${this.status}): ${this.reason}`
+    return `iPOSpays ${this.operation} sent an unexpected response (HTTP ${this.status}): ${this.reason}${contextSuffix(this)}`
   }
 }
 
@@ -163,3 +220,60 @@ export class MalformedResponse extends Data.TaggedError("MalformedResponse")<{
  * @category models
  */
 export type TransportError = Timeout | Unavailable | RateLimited | MalformedResponse
+
+/**
+ * The same failure with where it went and what it took (see {@link CallContext}).
+ *
+ * @example
+ * ```ts
+ * import { Timeout, withCallContext } from "@ipos/auth-core"
+ * withCallContext(new Timeout({ operation: "authenticate", timeoutMs: 9279 }), { origin: "https://auth.ipospays.tech", attempts: 3, elapsedMs: 30_000 }).message
+ * // "iPOSpays authenticate timed out after 30000 ms in total (origin https://auth.ipospays.tech; 3 attempts, the last one cut at 9279 ms)"
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const withCallContext = <E extends TransportError>(error: E, context: CallContext): E => {
+  const defined = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined))
+  switch (error._tag) {
+    case "Timeout":
+      return new Timeout({ operation: error.operation, timeoutMs: error.timeoutMs, ...defined }) as E
+    case "Unavailable":
+      return new Unavailable({
+        operation: error.operation,
+        reason: error.reason,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        ...defined
+      }) as E
+    case "RateLimited":
+      return new RateLimited({
+        operation: error.operation,
+        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+        ...defined
+      }) as E
+    case "MalformedResponse":
+      return new MalformedResponse({
+        operation: error.operation,
+        status: error.status,
+        reason: error.reason,
+        excerpt: error.excerpt,
+        ...defined
+      }) as E
+  }
+}
+
+/**
+ * Whether a value is one of the transport failures.
+ *
+ * @example
+ * ```ts
+ * import { isTransportError } from "@ipos/auth-core"
+ * isTransportError(error) && error.retryable
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isTransportError = (u: unknown): u is TransportError =>
+  u instanceof Timeout || u instanceof Unavailable || u instanceof RateLimited || u instanceof MalformedResponse

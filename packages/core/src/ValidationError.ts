@@ -1,6 +1,7 @@
 /**
  * Local validation: what is checked before any request is sent (missing or unusable credentials,
- * an unknown scope, an expiry outside 30..1440 minutes, a token that is not a JWT, a bad base URL).
+ * an unknown scope, an expiry outside 30..1440 minutes, a token that is not a JWT, a bad base URL,
+ * an option out of its range: `field: "options"`, the reason naming the option).
  * A {@link ValidationError} is classified `"validation"` (CLI exit code 2: nothing was sent).
  *
  * The validators return a `Result`; they never echo a credential or a token.

@@ -126,8 +126,19 @@ export interface PromiseTokenManager {
    * — possibly a token another caller has just acquired.
    */
   readonly invalidate: (token?: string, scope?: TokenScope) => void
-  /** A snapshot of one scope. */
+  /**
+   * A snapshot of one scope. Never throws: for a scope that is not one of the four it reports that
+   * scope as asked, `state: "empty"` and the `ValidationError` as `lastError` (as it does for every
+   * scope when the options were invalid).
+   */
   readonly status: (scope?: TokenScope) => TokenStatus
+  /**
+   * Drops a scope's token and stops its `keepFresh` timer until its next use (a scope no longer
+   * needed). `true` when the scope was held; `false` for an unknown scope or after `close()`.
+   * Always present on what `createTokenManager` returns; optional here only so that stand-ins
+   * written against the interface before it existed still type-check.
+   */
+  readonly evict?: ((scope?: TokenScope) => boolean) | undefined
   /** Registers a listener; returns the function that removes it. Listener errors are ignored. */
   readonly onEvent: (listener: (event: TokenEvent) => void) => () => void
   /** Events as an async iterable (each `for await` gets its own subscription). */
@@ -200,8 +211,7 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
         timeoutMs: options.timeoutMs,
         retry: options.retry
       })
-      return yield* makeEngine(
-        api,
+      const checked = yield* Effect.fromResult(
         engineOptions({
           scope: config.success.scope,
           credentials,
@@ -210,6 +220,7 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
           keepFresh: options.keepFresh
         })
       )
+      return yield* makeEngine(api, checked)
     }).pipe(Scope.provide(scope))
   )
   if (Exit.isSuccess(exit)) return Result.succeed(exit.value)
@@ -254,7 +265,9 @@ const failedStatus = (scope: TokenScope, error: ValidationError): TokenStatus =>
   clockOffsetMs: undefined
 })
 
-export const createTokenManager = (options: CreateTokenManagerOptions = {}): PromiseTokenManager => {
+export const createTokenManager = (
+  options: CreateTokenManagerOptions = {}
+): PromiseTokenManager & { readonly evict: (scope?: TokenScope) => boolean } => {
   const scope = Scope.makeUnsafe()
   const built = build(options, scope)
   let closed = false
@@ -268,6 +281,7 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
       refresh: reject,
       invalidate: () => {},
       status: (s) => failedStatus(s ?? options.scope ?? "PaymentTokenization", error),
+      evict: () => false,
       onEvent: () => () => {},
       events: { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) },
       close: () => Promise.resolve()
@@ -281,6 +295,9 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
 
   const slotOf = (s: TokenScope | undefined) =>
     s === undefined ? Result.succeed(engine.defaultSlot) : engine.slotFor(s)
+  // Looking at a scope (status, invalidate, evict) is not a use: it creates nothing.
+  const foundOf = (s: TokenScope | undefined) =>
+    s === undefined ? Result.succeed(engine.defaultSlot) : engine.findSlot(s)
 
   // Callers that find no valid token share one promise per slot (one fiber, however many callers).
   const waiting = new WeakMap<Slot, Promise<Held>>()
@@ -319,14 +336,20 @@ export const createTokenManager = (options: CreateTokenManagerOptions = {}): Pro
       return runPromise(engine.refresh(slot.success)).then((h) => h.value)
     },
     invalidate: (token, s) => {
-      const slot = slotOf(s)
+      const slot = foundOf(s)
       if (Result.isSuccess(slot)) engine.invalidate(slot.success, token)
     },
     status: (s) => {
-      const slot = slotOf(s)
-      if (Result.isFailure(slot)) return failedStatus("PaymentTokenization", slot.failure)
+      const slot = foundOf(s)
+      // The scope asked for, not the default: a dashboard must not blame another scope.
+      if (Result.isFailure(slot)) return failedStatus(s ?? options.scope ?? "PaymentTokenization", slot.failure)
       runSync(engine.updateGauges(slot.success))
       return engine.status(slot.success)
+    },
+    evict: (s) => {
+      if (closed || engine.isClosed()) return false
+      const slot = foundOf(s)
+      return Result.isSuccess(slot) && engine.evict(slot.success)
     },
     onEvent: (listener) => engine.subscribe(listener),
     events: {

@@ -100,7 +100,8 @@ export {
   defaultRefreshPolicy,
   planRefresh,
   type RefreshPlan,
-  type RefreshPolicy
+  type RefreshPolicy,
+  validateRefreshPolicy
 } from "./RefreshWindow.js"
 export {
   defaultRetryPolicy,
@@ -108,6 +109,7 @@ export {
   type RetryableFailure,
   type RetryPolicy,
   retryDelay,
+  validateRetryPolicy,
   withRetry
 } from "./Retry.js"
 export {
@@ -124,6 +126,7 @@ export {
   type AcquisitionFailed,
   type Degraded,
   type EventBase,
+  type Evicted,
   type Expired,
   formatEvent,
   type Invalidated,
@@ -151,12 +154,15 @@ export {
   type TransportResponse
 } from "./Transport.js"
 export {
+  type CallContext,
+  isTransportError,
   MalformedResponse,
   type Operation,
   RateLimited,
   Timeout,
   type TransportError,
-  Unavailable
+  Unavailable,
+  withCallContext
 } from "./TransportError.js"
 export {
   expiryMinutesRange,

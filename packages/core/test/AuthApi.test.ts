@@ -212,7 +212,7 @@ describe("AuthApi", () => {
         ["InvalidCredentials", "AUTH_ERR_004: refused by iPOSpays"],
         [
           "MalformedResponse",
-          "iPOSpays authenticate sent an unexpected response (HTTP 200): an errorCode that is not an AUTH_ERR_ code"
+          "iPOSpays authenticate sent an unexpected response (HTTP 200): an errorCode that is not an AUTH_ERR_ code (origin http://auth.test.invalid)"
         ]
       ])
     })
@@ -288,6 +288,60 @@ describe("AuthApi", () => {
     })
   )
 
+  it.effect("names the origin it tried (never the path) and the attempts and time of a failure after retries", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup({
+        api: { retry: { jitter: 0 }, baseUrl: "http://auth.test.invalid:8443/gateway/v9" }
+      })
+      server.otherwise("authenticate", { kind: "refused" })
+      const fiber = yield* Effect.forkChild(Effect.flip(api.authenticate({ scope: "PaymentTokenization" })))
+      yield* advance(5000)
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({
+        _tag: "Unavailable",
+        reason: "ECONNREFUSED",
+        origin: "http://auth.test.invalid:8443",
+        attempts: 4,
+        elapsedMs: 1750
+      })
+      // Retries after 250, 500 and 1000 ms.
+      expect(error.message).toBe(
+        "iPOSpays authenticate unavailable: ECONNREFUSED (origin http://auth.test.invalid:8443; 4 attempts over 1750 ms)"
+      )
+    })
+  )
+
+  it.effect("names the origin of a failure that was not retried", () =>
+    Effect.gen(function* () {
+      const { server, api } = yield* setup()
+      server.enqueue("refresh", { kind: "raw", status: 200, body: "" })
+      const error = yield* Effect.flip(api.refresh(someToken()))
+      expect(error.message).toBe(
+        "iPOSpays refresh sent an unexpected response (HTTP 200): empty body (origin http://auth.test.invalid)"
+      )
+    })
+  )
+
+  it.effect("refuses a retry policy without end when built: a ValidationError, nothing sent", () =>
+    Effect.gen(function* () {
+      const server = new FakeAuthServer()
+      const error = yield* Effect.flip(
+        makeAuthApi({
+          credentials: fakeCredentials,
+          baseUrl: "http://auth.test.invalid",
+          fetch: server.fetch,
+          retry: { maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY }
+        })
+      )
+      expect(error).toMatchObject({
+        _tag: "ValidationError",
+        field: "options",
+        reason: "retry.maxAttempts must be a whole number from 1 to 100 (got Infinity)"
+      })
+      expect(server.count()).toBe(0)
+    })
+  )
+
   it.effect("recovers when a retry succeeds", () =>
     Effect.gen(function* () {
       const { server, api } = yield* setup({ api: { retry: { jitter: 0 } } })
@@ -351,6 +405,11 @@ describe("AuthApi", () => {
       // 0–10 s, 10.25–20.25 s, then 20.75–30 s: the last attempt gets only what is left of the
       // 30 s budget, so the call ends at 30 s exactly, not at 30.75 s.
       expect(error).toMatchObject({ _tag: "Timeout", timeoutMs: 9_250, kind: "unavailable", retryable: true })
+      // The message gives the whole call's figure and the attempts, not the last attempt's 9250 ms.
+      expect(error).toMatchObject({ attempts: 3, elapsedMs: 30_000, origin: "http://auth.test.invalid" })
+      expect(error.message).toBe(
+        "iPOSpays authenticate timed out after 30000 ms in total (origin http://auth.test.invalid; 3 attempts, the last one cut at 9250 ms)"
+      )
       expect(server.requests.map((r) => r.at - EPOCH)).toEqual([0, 10_250, 20_750])
       expect(elapsed).toBe(30_000)
       expect(signals.map((s) => s.aborted)).toEqual([true, true, true])

@@ -62,6 +62,15 @@ describe("Failure", () => {
     )
     expect(new RateLimited({ operation: "refresh" }).message).toBe("iPOSpays refresh rate limited (HTTP 429)")
     expect(
+      new RateLimited({ operation: "refresh", retryAfterMs: 2000, origin: "https://auth.ipospays.tech", attempts: 2 })
+        .message
+    ).toBe(
+      "iPOSpays refresh rate limited (HTTP 429), retry after 2000 ms (origin https://auth.ipospays.tech; 2 attempts)"
+    )
+    expect(new Timeout({ operation: "authenticate", timeoutMs: 10_000, attempts: 1, elapsedMs: 10_000 }).message).toBe(
+      "iPOSpays authenticate timed out after 10000 ms"
+    )
+    expect(
       new MalformedResponse({ operation: "refresh", status: 502, reason: "a body that is not JSON", excerpt: "<html>" })
         .message
     ).toBe("iPOSpays refresh sent an unexpected response (HTTP 502): a body that is not JSON")

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Result from "effect/Result"
 import * as fc from "fast-check"
-import { backgroundRetryDelay, defaultRefreshPolicy, planRefresh } from "../src/RefreshWindow.js"
+import {
+  backgroundRetryDelay,
+  defaultRefreshPolicy,
+  planRefresh,
+  type RefreshPolicy,
+  validateRefreshPolicy
+} from "../src/RefreshWindow.js"
+import { ValidationError } from "../src/ValidationError.js"
 
 const minute = 60_000
 
@@ -49,5 +57,92 @@ describe("RefreshWindow", () => {
     ])
     expect(backgroundRetryDelay(5, 8000)).toBe(2000)
     expect(backgroundRetryDelay(1, -5)).toBe(0)
+  })
+})
+
+describe("validateRefreshPolicy", () => {
+  it.each<[string, Partial<RefreshPolicy>, string]>([
+    [
+      "a negative margin ratio",
+      { marginRatio: -0.5 },
+      "refreshPolicy.marginRatio must be a number from 0 and less than 1 (got -0.5)"
+    ],
+    [
+      "a negative margin cap (a token handed out past its exp)",
+      { maxMarginRatio: -0.1 },
+      "refreshPolicy.maxMarginRatio must be a number from 0 and less than 1 (got -0.1)"
+    ],
+    [
+      "a margin as long as the token",
+      { maxMarginRatio: 1 },
+      "refreshPolicy.maxMarginRatio must be a number from 0 and less than 1 (got 1)"
+    ],
+    [
+      "a negative minimum margin",
+      { minMarginMs: -1000 },
+      "refreshPolicy.minMarginMs must be a number from 0 to 86400000 (got -1000)"
+    ],
+    [
+      "a window ratio above 1",
+      { windowRatio: 1.5 },
+      "refreshPolicy.windowRatio must be a number from 0 to 1 (got 1.5)"
+    ],
+    [
+      "an infinite minimum window",
+      { minWindowMs: Number.POSITIVE_INFINITY },
+      "refreshPolicy.minWindowMs must be a number from 0 to 86400000 (got Infinity)"
+    ],
+    ["a NaN jitter", { jitter: Number.NaN }, "refreshPolicy.jitter must be a number from 0 to 1 (got NaN)"]
+  ])("refuses %s", (_, input, reason) => {
+    const result = validateRefreshPolicy(input)
+    expect(Result.isFailure(result) && result.failure).toEqual(new ValidationError({ field: "options", reason }))
+  })
+
+  it("completes overrides with the defaults; the caps may be Infinity", () => {
+    expect(validateRefreshPolicy(undefined)).toEqual(Result.succeed(defaultRefreshPolicy))
+    expect(validateRefreshPolicy({ jitter: 0, maxWindowMs: Number.POSITIVE_INFINITY })).toEqual(
+      Result.succeed({ ...defaultRefreshPolicy, jitter: 0, maxWindowMs: Number.POSITIVE_INFINITY })
+    )
+  })
+
+  it("accepts only policies under which no token is handed out at or past its expiry", () => {
+    const anyNumber = fc.oneof(
+      fc.double(),
+      fc.double({ min: -1, max: 2, noNaN: true }),
+      fc.integer({ min: -60_000, max: 120_000 }),
+      fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN)
+    )
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            windowRatio: anyNumber,
+            minWindowMs: anyNumber,
+            maxWindowMs: anyNumber,
+            marginRatio: anyNumber,
+            minMarginMs: anyNumber,
+            maxMarginRatio: anyNumber,
+            maxMarginMs: anyNumber,
+            jitter: anyNumber
+          },
+          { requiredKeys: [] }
+        ),
+        fc.integer({ min: 1, max: 86_400_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (input, lifetime, u) => {
+          const result = validateRefreshPolicy(input)
+          if (Result.isFailure(result)) return result.failure instanceof ValidationError
+          const plan = planRefresh(lifetime, result.success, u)
+          // Handed out only while more than the margin is left: before expiry, and some of it at all.
+          return (
+            plan.marginMs >= 0 &&
+            plan.marginMs < lifetime &&
+            Number.isFinite(plan.refreshLeadMs) &&
+            plan.refreshLeadMs >= plan.marginMs
+          )
+        }
+      ),
+      { numRuns: 1000 }
+    )
   })
 })

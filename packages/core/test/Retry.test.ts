@@ -3,8 +3,17 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Result from "effect/Result"
 import { TestClock } from "effect/testing"
-import { defaultRetryPolicy, noRetry, type RetryPolicy, retryDelay, withRetry } from "../src/Retry.js"
+import * as fc from "fast-check"
+import {
+  defaultRetryPolicy,
+  noRetry,
+  type RetryPolicy,
+  retryDelay,
+  validateRetryPolicy,
+  withRetry
+} from "../src/Retry.js"
 import { RateLimited, Unavailable } from "../src/TransportError.js"
 import { ValidationError } from "../src/ValidationError.js"
 
@@ -109,4 +118,94 @@ describe("Retry", () => {
       expect(times).toEqual([0])
     })
   )
+})
+
+describe("validateRetryPolicy", () => {
+  it.each<[string, Partial<RetryPolicy>, string]>([
+    [
+      "attempts and budget without end",
+      { maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY },
+      "retry.maxAttempts must be a whole number from 1 to 100 (got Infinity)"
+    ],
+    [
+      "a budget without end",
+      { maxElapsedMs: Number.POSITIVE_INFINITY },
+      "retry.maxElapsedMs must be a number greater than 0 and at most 86400000 (got Infinity)"
+    ],
+    ["no attempt at all", { maxAttempts: 0 }, "retry.maxAttempts must be a whole number from 1 to 100 (got 0)"],
+    ["half an attempt", { maxAttempts: 2.5 }, "retry.maxAttempts must be a whole number from 1 to 100 (got 2.5)"],
+    ["a negative delay", { initialDelayMs: -1 }, "retry.initialDelayMs must be a number from 0 to 86400000 (got -1)"],
+    ["a shrinking factor", { factor: 0.5 }, "retry.factor must be a number from 1 to 10 (got 0.5)"],
+    ["a jitter above 1", { jitter: 2 }, "retry.jitter must be a number from 0 to 1 (got 2)"],
+    [
+      "a NaN minAttemptMs",
+      { minAttemptMs: Number.NaN },
+      "retry.minAttemptMs must be a number from 0 to 86400000 (got NaN)"
+    ],
+    [
+      "a string",
+      { maxAttempts: "3" as unknown as number },
+      "retry.maxAttempts must be a whole number from 1 to 100 (got a string)"
+    ],
+    [
+      "an unknown key (a typo)",
+      { maxAttempt: 3 } as unknown as Partial<RetryPolicy>,
+      "retry has an option that is none of maxAttempts, initialDelayMs, factor, maxDelayMs, jitter, maxElapsedMs, minAttemptMs (name not shown)"
+    ]
+  ])("refuses %s", (_, input, reason) => {
+    const result = validateRetryPolicy(input)
+    expect(Result.isFailure(result) && result.failure).toEqual(new ValidationError({ field: "options", reason }))
+  })
+
+  it("completes overrides with the defaults; undefined means the default; no cap on one delay is accepted", () => {
+    expect(validateRetryPolicy(undefined)).toEqual(Result.succeed(defaultRetryPolicy))
+    expect(
+      validateRetryPolicy({
+        maxAttempts: 6,
+        jitter: undefined,
+        maxDelayMs: Number.POSITIVE_INFINITY
+      } as unknown as Partial<RetryPolicy>)
+    ).toEqual(Result.succeed({ ...defaultRetryPolicy, maxAttempts: 6, maxDelayMs: Number.POSITIVE_INFINITY }))
+  })
+
+  it("accepts only policies that end: at most maxAttempts attempts, delays within maxElapsedMs", () => {
+    const anyNumber = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -5, max: 200 }),
+      fc.constantFrom(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN)
+    )
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            maxAttempts: anyNumber,
+            initialDelayMs: anyNumber,
+            factor: anyNumber,
+            maxDelayMs: anyNumber,
+            jitter: anyNumber,
+            maxElapsedMs: anyNumber,
+            minAttemptMs: anyNumber
+          },
+          { requiredKeys: [] }
+        ),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (input, u) => {
+          const result = validateRetryPolicy(input)
+          if (Result.isFailure(result)) return result.failure instanceof ValidationError
+          const policy = result.success
+          // Every retry the policy grants, with attempts taking no time at all: it stops.
+          let elapsed = 0
+          let attempt = 1
+          for (;;) {
+            const delay = retryDelay(policy, attempt, { retryable: true }, elapsed, u)
+            if (delay === undefined) break
+            elapsed += delay
+            attempt += 1
+          }
+          return attempt <= policy.maxAttempts && elapsed <= policy.maxElapsedMs && Number.isFinite(elapsed)
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
 })

@@ -35,6 +35,7 @@ describe("TokenEvents", () => {
       "RefreshFailed Recurring (2 in a row): iPOSpays refresh timed out after 10 ms; token valid until 2030-01-01T00:00:00.000Z"
     ],
     [{ ...base, _tag: "Invalidated", fingerprint: "…abcdef" }, "Invalidated Recurring …abcdef"],
+    [{ ...base, _tag: "Evicted", reason: "idle", fingerprint: "…abcdef" }, "Evicted Recurring 0badc0de (idle)"],
     [{ ...base, _tag: "Expired", fingerprint: "…abcdef", expiresAt: 0 }, "Expired Recurring …abcdef"],
     [
       { ...base, _tag: "Degraded", consecutiveFailures: 1, expiresAt: 0 },

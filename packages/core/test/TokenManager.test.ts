@@ -3,6 +3,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
@@ -15,7 +16,7 @@ import { makeCredentials } from "../src/Credentials.js"
 import { ManagerClosed } from "../src/ManagerClosed.js"
 import * as Metrics from "../src/Metrics.js"
 import type { TokenEvent } from "../src/TokenEvents.js"
-import { TokenManager, type TokenManagerShape } from "../src/TokenManager.js"
+import { TokenManager, type TokenManagerOptions, type TokenManagerShape } from "../src/TokenManager.js"
 import { FakeAuthServer, gate, makeJwt } from "./support/FakeAuthServer.js"
 import { advance, EPOCH, fakeCredentials, harness, settle } from "./support/harness.js"
 
@@ -643,6 +644,53 @@ describe("TokenManager", () => {
       const credentials = { apiKey: Redacted.make("fake-api-key-04"), secretKey: Redacted.make("") }
       const error = yield* Effect.flip(harness({ manager: { credentials } }))
       expect(error).toMatchObject({ _tag: "ValidationError", field: "secretKey" })
+    })
+  )
+
+  it.effect.each<[string, TokenManagerOptions, string]>([
+    [
+      "a negative margin ratio (it would hand a token out past its exp)",
+      { refreshPolicy: { marginRatio: -1, minMarginMs: 0, maxMarginRatio: -1 } },
+      "refreshPolicy.marginRatio must be a number from 0 and less than 1 (got -1)"
+    ],
+    [
+      "an infinite jitter",
+      { refreshPolicy: { jitter: Number.POSITIVE_INFINITY } },
+      "refreshPolicy.jitter must be a number from 0 to 1 (got Infinity)"
+    ],
+    [
+      "a negative refreshFailuresBeforeReauthenticate",
+      { refreshFailuresBeforeReauthenticate: -1 },
+      "refreshFailuresBeforeReauthenticate must be a whole number from 0 to 100 (got -1)"
+    ],
+    ["a slotIdleMs below 1 s", { slotIdleMs: 10 }, "slotIdleMs must be a number from 1000 to 86400000 (got 10)"],
+    ["a maxSlots of 0", { maxSlots: 0 }, "maxSlots must be a whole number from 1 to 10000000 (got 0)"],
+    [
+      "keepFresh as a string",
+      { keepFresh: "no" as unknown as boolean },
+      "keepFresh must be true or false (got a string)"
+    ]
+  ])("refuses %s when the layer is built: a ValidationError, nothing sent", ([_, options, reason]) =>
+    Effect.gen(function* () {
+      const server = new FakeAuthServer()
+      const error = yield* Effect.flip(
+        TokenManager.layer(options).pipe(
+          Layer.provide(
+            AuthApi.layer({ credentials: fakeCredentials, baseUrl: "http://auth.test.invalid", fetch: server.fetch })
+          ),
+          Layer.build,
+          Effect.scoped
+        )
+      )
+      expect(error).toMatchObject({ _tag: "ValidationError", field: "options", reason })
+      expect(server.count()).toBe(0)
+    })
+  )
+
+  it.effect("refuses an expiryMinutes outside 30..1440 when the layer is built, not at the first call", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(harness({ manager: { expiryMinutes: 5 } }))
+      expect(error).toMatchObject({ _tag: "ValidationError", field: "expiryMinutes" })
     })
   )
 

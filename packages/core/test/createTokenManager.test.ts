@@ -107,6 +107,77 @@ describe("createTokenManager (Promise facade)", () => {
     await expect(none.getToken()).rejects.toMatchObject({ field: "apiKey" })
   })
 
+  it("reports the scope asked for in the status of an unknown scope, and never throws", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch })
+    await tokens.getToken()
+    const status = tokens.status("Bogus" as "Recurring")
+    expect(status).toMatchObject({
+      scope: "Bogus",
+      state: "empty",
+      fingerprint: undefined,
+      lastError: { _tag: "ValidationError", kind: "validation" }
+    })
+    expect(status.lastError?.message).toBe(
+      "Invalid scope: must be one of PaymentTokenization, Recurring, BatchReport, ExternalApi (value not shown)"
+    )
+    // Looking at a scope creates nothing, and the default scope is untouched.
+    expect(tokens.status("Recurring")).toMatchObject({ scope: "Recurring", state: "empty" })
+    expect(tokens.status()).toMatchObject({ scope: "PaymentTokenization", state: "valid" })
+    expect(server.count()).toBe(1)
+    await tokens.close()
+  })
+
+  it.each<[string, Parameters<typeof createTokenManager>[0], string]>([
+    [
+      "a retry policy that would retry forever",
+      { retry: { maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: Number.POSITIVE_INFINITY } },
+      "Invalid options: retry.maxAttempts must be a whole number from 1 to 100 (got Infinity)"
+    ],
+    [
+      "a negative margin ratio (a token handed out past its exp)",
+      { refreshPolicy: { marginRatio: -1, minMarginMs: 0 } },
+      "Invalid options: refreshPolicy.marginRatio must be a number from 0 and less than 1 (got -1)"
+    ],
+    [
+      "a NaN jitter",
+      { refreshPolicy: { jitter: Number.NaN } },
+      "Invalid options: refreshPolicy.jitter must be a number from 0 to 1 (got NaN)"
+    ],
+    [
+      "keepFresh that is not a boolean",
+      { keepFresh: "yes" as unknown as boolean },
+      "Invalid options: keepFresh must be true or false (got a string)"
+    ]
+  ])("refuses %s: every call rejects with a ValidationError, nothing is sent", async (_, options, message) => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch, ...options })
+    const error = await tokens.getToken().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error).toMatchObject({ field: "options", kind: "validation", message })
+    expect(tokens.status().lastError?.message).toBe(message)
+    expect(server.count()).toBe(0)
+    await tokens.close()
+  })
+
+  it("evicts a scope on request: token and timer dropped, the next use acquires a new one", async () => {
+    const server = new FakeAuthServer()
+    const tokens = createTokenManager({ ...keys, baseUrl, fetch: server.fetch, keepFresh: true })
+    const events: Array<TokenEvent> = []
+    tokens.onEvent((event) => events.push(event))
+    const first = await tokens.getToken("Recurring")
+    expect(tokens.evict("Recurring")).toBe(true)
+    expect(tokens.evict("Recurring")).toBe(false)
+    expect(tokens.evict("Bogus" as "Recurring")).toBe(false)
+    expect(tokens.status("Recurring")).toMatchObject({ state: "empty", fingerprint: undefined })
+    expect(events.at(-1)).toMatchObject({ _tag: "Evicted", scope: "Recurring", reason: "explicit" })
+    const second = await tokens.getToken("Recurring")
+    expect(second).not.toBe(first)
+    expect(server.count()).toBe(2)
+    await tokens.close()
+    expect(tokens.evict()).toBe(false)
+  })
+
   it("reads the IPOS_* variables from fromEnv, explicit options winning", async () => {
     const server = new FakeAuthServer()
     const tokens = createTokenManager({

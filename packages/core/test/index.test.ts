@@ -139,6 +139,7 @@ describe("the main entry", () => {
         "isAuthFailure",
         "isAuthRejection",
         "isExpired",
+        "isTransportError",
         "isResponseBodyTooLarge",
         "isTokenRefused",
         "loadAuthConfig",
@@ -162,8 +163,11 @@ describe("the main entry", () => {
         "validateCredential",
         "validateEnvironment",
         "validateExpiryMinutes",
+        "validateRefreshPolicy",
+        "validateRetryPolicy",
         "validateScope",
         "validateToken",
+        "withCallContext",
         "withRetry"
       ].sort()
     )

@@ -20,6 +20,15 @@
  * Closing (the end of the engine's scope) makes every later call, and every call waiting on an
  * acquisition that closing interrupted, fail with `ManagerClosed`.
  *
+ * Slots of the manager's own credentials (one per scope, at most four) are pinned: never evicted
+ * by idleness or capacity, refreshed ahead with `keepFresh` whether used or not. Slots of
+ * per-request credentials (a multi-tenant service) live in a map kept in least-recently-used order
+ * (a use moves the slot to the end): a slot unused for `slotIdleMs` is evicted — lazily on the next
+ * per-request call, or by its own `keepFresh` timer, which also refreshes it ahead only while it is
+ * used within that time — and beyond `maxSlots` the least recently used is evicted. Eviction drops
+ * the token, stops the timer and removes the slot's gauges; a caller waiting on an acquisition of an
+ * evicted slot still gets its result.
+ *
  * @internal
  */
 import * as Clock from "effect/Clock"
@@ -42,11 +51,12 @@ import { type Credentials, credentialsId, makeCredentials } from "../Credentials
 import { type AuthFailure, type FailureSummary, summarize } from "../Failure.js"
 import { ManagerClosed } from "../ManagerClosed.js"
 import * as Metrics from "../Metrics.js"
-import { backgroundRetryDelay, defaultRefreshPolicy, planRefresh, type RefreshPolicy } from "../RefreshWindow.js"
+import { backgroundRetryDelay, planRefresh, type RefreshPolicy, validateRefreshPolicy } from "../RefreshWindow.js"
 import type { Scope } from "../Schemas.js"
 import type { TokenEvent } from "../TokenEvents.js"
 import { MalformedResponse } from "../TransportError.js"
-import { ValidationError, validateScope } from "../ValidationError.js"
+import { ValidationError, validateExpiryMinutes, validateScope } from "../ValidationError.js"
+import { MAX_DURATION_MS, optionalBoolean, optionalNumber } from "./options.js"
 
 /** Public metadata of a held token. */
 export interface ManagedToken {
@@ -93,6 +103,10 @@ export interface EngineOptions {
   readonly refreshPolicy: RefreshPolicy
   readonly keepFresh: boolean
   readonly refreshFailuresBeforeReauthenticate: number
+  /** A slot of per-request credentials unused this long is evicted. */
+  readonly slotIdleMs: number
+  /** At most this many slots of per-request credentials; the least recently used goes first. */
+  readonly maxSlots: number
 }
 
 export interface Held {
@@ -115,6 +129,15 @@ export interface Slot {
   readonly scope: Scope
   readonly credentials: Credentials | undefined
   readonly credentialsId: string
+  /**
+   * The slot's key in the map of per-request credentials (it holds the key values: `Redacted`);
+   * `undefined` for the pinned slots of the manager's own credentials.
+   */
+  readonly key: Redacted.Redacted<string> | undefined
+  /** Monotonic time of the last use (per-request slots only). */
+  lastUsedMono: number
+  /** Not registered (evicted, or only looked at): nothing is scheduled or measured for it. */
+  detached: boolean
   held: Held | undefined
   inflight: Deferred.Deferred<Held, AuthFailure> | undefined
   failures: number
@@ -131,7 +154,18 @@ export interface Slot {
 export interface Engine {
   readonly defaultSlot: Slot
   readonly services: Context.Context<never>
+  /** The slot to use (created when new; a per-request slot counts as used now). */
   readonly slotFor: (scope?: Scope, credentials?: Credentials) => Result.Result<Slot, ValidationError>
+  /**
+   * The slot to look at, not a use: the registered one, or a fresh unregistered one (`empty`) when
+   * there is none, so that a status read or an invalidation creates nothing.
+   */
+  readonly findSlot: (scope?: Scope, credentials?: Credentials) => Result.Result<Slot, ValidationError>
+  /**
+   * Evicts a slot: drops its token, stops its timer, removes its gauges and (except the default
+   * scope's, which stays registered) removes it. Returns whether it was registered.
+   */
+  readonly evict: (slot: Slot) => boolean
   /**
    * Synchronous cache hit (may start a background refresh); `undefined` when the slow path is
    * needed (or the engine is closed).
@@ -158,6 +192,9 @@ export interface Engine {
 }
 
 const NEAR_EXPIRY_SHARE_OF_WINDOW = 0.25
+/** Defaults of the per-request slot bounds. */
+export const defaultSlotIdleMs = 15 * 60_000
+export const defaultMaxSlots = 10_000
 const GAUGE_PERIOD_MS = 1000
 
 /**
@@ -230,10 +267,13 @@ export const makeEngine = (
       PubSub.publishUnsafe(pubsub, event)
     }
 
-    const makeSlot = (scope: Scope, credentials: Credentials | undefined): Slot => ({
+    const makeSlot = (scope: Scope, credentials: Credentials | undefined, key?: string): Slot => ({
       scope,
       credentials,
       credentialsId: credentialsId(credentials ?? defaultCredentials),
+      key: key === undefined ? undefined : Redacted.make(key),
+      lastUsedMono: Number.NEGATIVE_INFINITY,
+      detached: false,
       held: undefined,
       inflight: undefined,
       failures: 0,
@@ -246,32 +286,133 @@ export const makeEngine = (
     })
 
     const defaultSlots = new Map<Scope, Slot>()
+    // Least recently used first: a use moves a slot to the end (see `touch`).
     const otherSlots = new Map<string, Slot>()
     const defaultSlot = makeSlot(options.scope, undefined)
     defaultSlots.set(options.scope, defaultSlot)
+    // The slot at the end of `otherSlots`: touching it again needs no move.
+    let newest: Slot | undefined
+    // No per-request slot can be idle before this time: the sweep is skipped until then.
+    let nextSweepMono = Number.POSITIVE_INFINITY
 
-    const slotFor = (scope?: Scope, credentials?: Credentials): Result.Result<Slot, ValidationError> => {
+    const removeGauges = (slot: Slot): void => {
+      const labels = { scope: slot.scope, credentials: slot.credentialsId }
+      for (const gauge of [Metrics.expiresAt, Metrics.secondsToExpiry, Metrics.degraded]) {
+        Metric.removeUnsafe(Metric.withAttributes(gauge, labels), services)
+      }
+    }
+
+    /** Drops what a slot holds and, unless it is the default scope's, unregisters it. */
+    const drop = (slot: Slot, reason: "idle" | "capacity" | "explicit"): void => {
+      if (slot.key !== undefined) {
+        otherSlots.delete(Redacted.value(slot.key))
+        if (newest === slot) newest = undefined
+      } else if (slot !== defaultSlot) {
+        defaultSlots.delete(slot.scope)
+      }
+      if (slot !== defaultSlot) slot.detached = true
+      slot.timer?.interruptUnsafe()
+      slot.timer = undefined
+      const h = slot.held
+      slot.held = undefined
+      slot.degraded = false
+      slot.failures = 0
+      slot.lastError = undefined
+      slot.nextAttemptMono = Number.NEGATIVE_INFINITY
+      removeGauges(slot)
+      emit({
+        scope: slot.scope,
+        credentialsId: slot.credentialsId,
+        at: wallNow(),
+        _tag: "Evicted",
+        reason,
+        fingerprint: h?.info.fingerprint
+      })
+    }
+
+    const idle = (slot: Slot, mono: number) => slot.key !== undefined && mono - slot.lastUsedMono >= options.slotIdleMs
+
+    /** Evicts, oldest first, the per-request slots beyond the cap and those unused for too long. */
+    const sweep = (mono: number): void => {
+      if (mono < nextSweepMono && otherSlots.size <= options.maxSlots) return
+      for (const slot of otherSlots.values()) {
+        if (otherSlots.size > options.maxSlots) drop(slot, "capacity")
+        else if (idle(slot, mono)) drop(slot, "idle")
+        else break
+      }
+      const oldest = otherSlots.values().next()
+      nextSweepMono = oldest.done === true ? Number.POSITIVE_INFINITY : oldest.value.lastUsedMono + options.slotIdleMs
+    }
+
+    /** A use of a per-request slot: it becomes the most recently used. */
+    const touch = (slot: Slot, key: string, mono: number): void => {
+      slot.lastUsedMono = mono
+      if (newest === slot) return
+      otherSlots.delete(key)
+      otherSlots.set(key, slot)
+      newest = slot
+    }
+
+    // Keyed by the key values themselves; the map is private and never printed.
+    const keyOf = (credentials: Credentials, scope: string) =>
+      `${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}\u0000${scope}`
+
+    const lookup = (
+      scope: Scope | undefined,
+      credentials: Credentials | undefined,
+      use: boolean
+    ): Result.Result<Slot, ValidationError> => {
       if (credentials === undefined) {
         if (scope === undefined) return Result.succeed(defaultSlot)
         const known = defaultSlots.get(scope)
         if (known !== undefined) return Result.succeed(known)
         return Result.map(validateScope(scope), (valid) => {
           const slot = makeSlot(valid, undefined)
-          defaultSlots.set(valid, slot)
+          if (use) defaultSlots.set(valid, slot)
+          else slot.detached = true
           return slot
         })
       }
+      // A known key was validated when its slot was made: the hit path validates nothing.
+      const key = keyOf(credentials, scope ?? options.scope)
+      const known = otherSlots.get(key)
+      if (known !== undefined) {
+        if (use) {
+          const mono = monoNow()
+          touch(known, key, mono)
+          sweep(mono)
+        }
+        return Result.succeed(known)
+      }
       return Result.gen(function* () {
         const valid = yield* validateScope(scope ?? options.scope)
-        // Keyed by the key values themselves; the map is private and never printed.
-        const key = `${Redacted.value(credentials.apiKey)}\u0000${Redacted.value(credentials.secretKey)}\u0000${valid}`
-        const known = otherSlots.get(key)
-        if (known !== undefined) return known
+        if (!use) {
+          const looked = makeSlot(valid, yield* makeCredentials(credentials), key)
+          looked.detached = true
+          return looked
+        }
+        const mono = monoNow()
         // Checked once per credential set, before anything is sent with it.
-        const slot = makeSlot(valid, yield* makeCredentials(credentials))
+        const slot = makeSlot(valid, yield* makeCredentials(credentials), key)
+        slot.lastUsedMono = mono
         otherSlots.set(key, slot)
+        newest = slot
+        nextSweepMono = Math.min(nextSweepMono, mono + options.slotIdleMs)
+        sweep(mono)
         return slot
       })
+    }
+
+    const slotFor = (scope?: Scope, credentials?: Credentials) => lookup(scope, credentials, true)
+    const findSlot = (scope?: Scope, credentials?: Credentials) => lookup(scope, credentials, false)
+
+    const evict = (slot: Slot): boolean => {
+      const registered =
+        slot.key === undefined
+          ? defaultSlots.get(slot.scope) === slot
+          : otherSlots.get(Redacted.value(slot.key)) === slot
+      if (registered) drop(slot, "explicit")
+      return registered
     }
 
     const usable = (h: Held, wall: number, mono: number) => wall < h.usableUntilWall && mono < h.usableUntilMono
@@ -337,6 +478,8 @@ export const makeEngine = (
 
     const gauges = (slot: Slot): Effect.Effect<void> =>
       Effect.suspend(() => {
+        // A detached slot's series were removed: updating them would bring them back.
+        if (slot.detached) return Effect.void
         const h = slot.held
         const seconds = h === undefined ? 0 : Math.max(0, (h.expiresAtWall - wallNow()) / 1000)
         const labels = { scope: slot.scope, credentials: slot.credentialsId }
@@ -583,28 +726,41 @@ export const makeEngine = (
     }
 
     /**
-     * keepFresh: wake up when the next thing is due for this slot, and at least every second while
-     * it holds a token, to keep its gauges current for scrapes. Nothing is scheduled while no token
-     * is held, so an idle manager keeps no process alive.
+     * keepFresh: wake up when the next thing is due for this slot. A pinned slot (the manager's own
+     * credentials) also wakes at least every second while it holds a token, to keep its gauges
+     * current for scrapes; a per-request slot wakes only for its refresh or its eviction (thousands
+     * of tenants must not mean thousands of wake-ups a second), and is refreshed ahead only while it
+     * is used within `slotIdleMs`. Nothing is scheduled while no token is held, so an idle manager
+     * keeps no process alive.
      */
     const schedule = (slot: Slot): void => {
       slot.timer?.interruptUnsafe()
       slot.timer = undefined
       const h = slot.held
-      if (h === undefined) return
+      if (h === undefined || slot.detached) return
       const mono = monoNow()
+      const pinned = slot.key === undefined
       const refreshTarget = Math.max(h.refreshAtMono, slot.nextAttemptMono)
-      const target = Math.min(refreshTarget, h.usableUntilMono)
-      const delay = Math.min(GAUGE_PERIOD_MS, Math.max(0, Math.ceil(target - mono)))
+      const target = Math.min(
+        refreshTarget,
+        h.usableUntilMono,
+        pinned ? Number.POSITIVE_INFINITY : slot.lastUsedMono + options.slotIdleMs
+      )
+      const wait = Math.max(0, Math.ceil(target - mono))
+      const delay = pinned ? Math.min(GAUGE_PERIOD_MS, wait) : wait
       slot.timer = run(
         Effect.sleep(delay).pipe(
           Effect.andThen(
             Effect.suspend(() => {
               slot.timer = undefined
               const current = slot.held
-              if (current !== h) return Effect.void
+              if (current !== h || slot.detached) return Effect.void
               const wall = wallNow()
               const now = monoNow()
+              if (idle(slot, now)) {
+                drop(slot, "idle")
+                return Effect.void
+              }
               if (!usable(current, wall, now)) {
                 expire(slot, current)
                 if (slot.inflight === undefined) start(slot)
@@ -667,32 +823,69 @@ export const makeEngine = (
       defaultSlot,
       services,
       slotFor,
+      findSlot,
+      evict,
       peek,
       get: (slot) => get(slot),
       refresh,
       invalidate,
       isClosed: () => closed,
       status,
-      slots: () => [...defaultSlots.values(), ...otherSlots.values()],
+      slots: () => {
+        sweep(monoNow())
+        return [...defaultSlots.values(), ...otherSlots.values()]
+      },
       subscribe,
       events: Stream.fromPubSub(pubsub),
       updateGauges: gauges
     } satisfies Engine
   })
 
-/** The engine options with defaults applied. */
-export const engineOptions = (input: {
+/** What the manager's callers may set; `engineOptions` checks it. */
+export interface EngineInput {
   readonly scope?: Scope | undefined
   readonly credentials?: Credentials | undefined
   readonly expiryMinutes?: number | undefined
   readonly refreshPolicy?: Partial<RefreshPolicy> | undefined
   readonly keepFresh?: boolean | undefined
   readonly refreshFailuresBeforeReauthenticate?: number | undefined
-}): EngineOptions => ({
-  scope: input.scope ?? "PaymentTokenization",
-  credentials: input.credentials,
-  expiryMinutes: input.expiryMinutes,
-  refreshPolicy: { ...defaultRefreshPolicy, ...input.refreshPolicy },
-  keepFresh: input.keepFresh ?? false,
-  refreshFailuresBeforeReauthenticate: input.refreshFailuresBeforeReauthenticate ?? 2
-})
+  readonly slotIdleMs?: number | undefined
+  readonly maxSlots?: number | undefined
+}
+
+/** The engine options, checked (a `ValidationError`: nothing is sent), with defaults applied. */
+export const engineOptions = (input: EngineInput): Result.Result<EngineOptions, ValidationError> =>
+  Result.gen(function* () {
+    const refreshPolicy = yield* validateRefreshPolicy(input.refreshPolicy)
+    const expiryMinutes =
+      input.expiryMinutes === undefined ? undefined : yield* validateExpiryMinutes(input.expiryMinutes)
+    const keepFresh = yield* optionalBoolean("keepFresh", input.keepFresh, false)
+    const refreshFailuresBeforeReauthenticate = yield* optionalNumber(
+      "refreshFailuresBeforeReauthenticate",
+      input.refreshFailuresBeforeReauthenticate,
+      { min: 0, max: 100, integer: true },
+      2
+    )
+    const slotIdleMs = yield* optionalNumber(
+      "slotIdleMs",
+      input.slotIdleMs,
+      { min: 1000, max: MAX_DURATION_MS },
+      defaultSlotIdleMs
+    )
+    const maxSlots = yield* optionalNumber(
+      "maxSlots",
+      input.maxSlots,
+      { min: 1, max: 10_000_000, integer: true },
+      defaultMaxSlots
+    )
+    return {
+      scope: input.scope ?? "PaymentTokenization",
+      credentials: input.credentials,
+      expiryMinutes,
+      refreshPolicy,
+      keepFresh,
+      refreshFailuresBeforeReauthenticate,
+      slotIdleMs,
+      maxSlots
+    }
+  })

@@ -11,7 +11,7 @@
  */
 import type * as Layer from "effect/Layer"
 import { AuthApi, type AuthApiOptions } from "../AuthApi.js"
-import { type CreateTokenManagerOptions, createTokenManager, type PromiseTokenManager } from "../createTokenManager.js"
+import { type CreateTokenManagerOptions, createTokenManager } from "../createTokenManager.js"
 import { TokenManager } from "../TokenManager.js"
 import type { ValidationError } from "../ValidationError.js"
 import { nodeTransport } from "./nodeTransport.js"
@@ -84,4 +84,4 @@ export const tokenManagerLayerConfig = (
  */
 export const createNodeTokenManager = (
   options: Omit<CreateTokenManagerOptions, "fetch" | "transport"> = {}
-): PromiseTokenManager => createTokenManager({ ...options, transport: nodeTransport })
+): ReturnType<typeof createTokenManager> => createTokenManager({ ...options, transport: nodeTransport })

@@ -56,6 +56,26 @@ describe("nodeTransport", () => {
       nodeTransport({ url: "http://127.0.0.1:9/", headers: {}, signal: new AbortController().signal })
     ).rejects.toMatchObject({ code: "ECONNREFUSED" })
   })
+
+  it("AuthApi names the origin it tried when nothing listens (origin only: no path)", async () => {
+    // A port that was just free: bind, read it, close.
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve))
+    const address = probe.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    await new Promise((resolve) => probe.close(resolve))
+    const api = await Effect.runPromise(
+      makeAuthApi({
+        credentials: { apiKey: "k-fake-1", secretKey: "s-fake-1" },
+        baseUrl: `http://127.0.0.1:${port}/some/prefix`,
+        transport: nodeTransport,
+        retry: { maxAttempts: 1 }
+      })
+    )
+    const error = await Effect.runPromise(Effect.flip(api.authenticate({ scope: "PaymentTokenization" })))
+    expect(error).toMatchObject({ _tag: "Unavailable", origin: `http://127.0.0.1:${port}`, attempts: 1 })
+    expect(error.message).toBe(`iPOSpays authenticate unavailable: ECONNREFUSED (origin http://127.0.0.1:${port})`)
+  })
 })
 
 describe("nodeTransport: bounded bodies, no redirects", () => {
