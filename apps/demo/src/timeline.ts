@@ -51,5 +51,7 @@ export const describeEvent = (event: TokenEvent): TimelineEntry => {
       return entry("Degraded", "refreshes fail; the held token is served until it expires", "bad")
     case "Recovered":
       return entry("Recovered", `${event.fingerprint} · refreshes work again`, "good")
+    case "Evicted":
+      return entry("Evicted", `${event.fingerprint ?? "no token"} dropped (${event.reason})`, "info")
   }
 }

@@ -61,7 +61,14 @@ const cases: ReadonlyArray<readonly [TokenEvent, string, string, string]> = [
     "refreshes fail; the held token is served until it expires",
     "bad"
   ],
-  [{ ...base, _tag: "Recovered", fingerprint: "…d4e5f6" }, "Recovered", "…d4e5f6 · refreshes work again", "good"]
+  [{ ...base, _tag: "Recovered", fingerprint: "…d4e5f6" }, "Recovered", "…d4e5f6 · refreshes work again", "good"],
+  [{ ...base, _tag: "Evicted", reason: "idle", fingerprint: "…a1b2c3" }, "Evicted", "…a1b2c3 dropped (idle)", "info"],
+  [
+    { ...base, _tag: "Evicted", reason: "explicit", fingerprint: undefined },
+    "Evicted",
+    "no token dropped (explicit)",
+    "info"
+  ]
 ]
 
 describe("describeEvent", () => {
