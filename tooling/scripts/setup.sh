@@ -6,12 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org): logs stay plain.
-if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
-  say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
-else
-  say() { printf '[setup] %s\n' "$*"; }
-fi
+# shellcheck source=say.sh
+source tooling/scripts/say.sh
 
 # The supported range, as in every package.json's `engines`: ^20.19.0 || ^22.12.0 || >=24.
 node_major=$(node -p 'process.versions.node.split(".")[0]')

@@ -35,7 +35,9 @@ try {
   throw error
 }
 
-const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
+// Bold only on a terminal and never with NO_COLOR (https://no-color.org), as in the walkthrough.
+const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+const bold = (text) => (colour ? `\x1b[1m${text}\x1b[0m` : text)
 console.log(`\n${bold("iPOSpays auth demo")}`)
 console.log(`  sandbox  ${sandbox.url}  (demo credentials preselected in the page)`)
 console.log(`  page     ${bold(`http://${host}:${pagePort}/`)}`)

@@ -51,6 +51,7 @@ const ui = {
   jwtHeader: byId("jwt-header", HTMLElement),
   jwtClaims: byId("jwt-claims", HTMLElement),
   errorCard: byId("error-card", HTMLElement),
+  tokenCard: byId("token-card", HTMLElement),
   errorTitle: byId("error-title", HTMLHeadingElement),
   errorVendorLabel: byId("error-vendor-label", HTMLElement),
   errorVendor: byId("error-vendor", HTMLElement),
@@ -194,8 +195,11 @@ const showHeldToken = async () => {
 const tick = () => {
   const status = manager?.status(shownScope)
   const state = status?.state ?? "empty"
-  ui.stateBadge.dataset.state = state
-  ui.stateBadge.textContent = stateLabels[state]
+  // Written only on a change: the badge sits in a live region, and screen readers announce each write.
+  if (ui.stateBadge.dataset.state !== state) {
+    ui.stateBadge.dataset.state = state
+    ui.stateBadge.textContent = stateLabels[state]
+  }
   const degraded = status?.degraded === true
   ui.degradedBadge.hidden = !degraded
   ui.degradedNote.hidden = !degraded
@@ -296,6 +300,13 @@ const managerFor = async (): Promise<PromiseTokenManager> => {
   return manager
 }
 
+// On a phone the cards sit below the credentials and faults: bring the answer into view (focus stays
+// on the button) when it is off screen, so a click visibly does something.
+const reveal = (element: HTMLElement) => {
+  const box = element.getBoundingClientRect()
+  if (box.top >= window.innerHeight || box.bottom <= 0) element.scrollIntoView({ block: "start" })
+}
+
 const busy = async (button: HTMLButtonElement, work: () => Promise<void>) => {
   button.disabled = true
   button.setAttribute("aria-busy", "true")
@@ -318,10 +329,12 @@ ui.form.addEventListener("submit", (event) => {
       served += 1
       renderCounters()
       await showHeldToken()
+      reveal(ui.tokenCard)
     } catch (error) {
       view = undefined
       renderToken()
       showError(describeFailure(error))
+      reveal(ui.errorCard)
     }
     tick()
   })

@@ -91,6 +91,43 @@ describe("the demo page for people", () => {
     await expect.poll(() => p.getAttribute("#api-result", "data-outcome")).toBe("Answered")
   })
 
+  it("brings the token card, or the error card, into view at phone width after a click", async () => {
+    const p = await open()
+    await p.setViewportSize({ width: 390, height: 844 })
+    const inView = (selector: string) =>
+      p.evaluate((s) => {
+        const box = document.querySelector(s)?.getBoundingClientRect()
+        return box !== undefined && box.top < window.innerHeight && box.bottom > 0
+      }, selector)
+    expect(await inView("#token-card")).toBe(false)
+    await p.click("#get-token")
+    await holdsToken(p)
+    await expect.poll(() => inView("#token-card")).toBe(true)
+    await p.evaluate(() => window.scrollTo(0, 0))
+    await p.fill("#secret-key", "not-the-secret")
+    await p.click("#get-token")
+    await expect.poll(() => inView("#error-card")).toBe(true)
+  })
+
+  it("writes the state badge, a live region, only when the state changes", async () => {
+    const p = await open()
+    await p.click("#get-token")
+    await holdsToken(p)
+    await p.evaluate(() => {
+      const w = window as unknown as { badgeWrites: number }
+      w.badgeWrites = 0
+      new MutationObserver((records) => {
+        w.badgeWrites += records.length
+      }).observe(document.getElementById("state-badge") as HTMLElement, {
+        childList: true,
+        characterData: true,
+        subtree: true
+      })
+    })
+    await p.waitForTimeout(1500) // six ticks of the countdown
+    expect(await p.evaluate(() => (window as unknown as { badgeWrites: number }).badgeWrites)).toBe(0)
+  })
+
   it("keeps every box in place while the countdown runs", async () => {
     const p = await open()
     await p.click("#short-lived")

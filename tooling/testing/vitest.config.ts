@@ -1,0 +1,3 @@
+import { vitestConfig } from "./src/vitest.js"
+
+export default vitestConfig()
