@@ -636,6 +636,38 @@ describe("upstream failures", () => {
     expect(answer.json()).toMatchObject({ error: "upstream_response_timeout" })
   })
 
+  it("cuts a response whose body pauses longer than --body-timeout", async () => {
+    const upstream = await upstreamWith((_req, res) => {
+      res.writeHead(200, ["Content-Type", "text/plain"])
+      res.write("partial")
+    })
+    const proxy = await proxyTo(upstream.url, ["--body-timeout", "300"])
+    await ready(proxy)
+    const outcome = await new Promise<{ body: string; ended: boolean }>((resolve) => {
+      const req = http.request({ host: "127.0.0.1", port: proxy.port, path: "/stalls", agent: false })
+      const timer = setTimeout(() => {
+        req.destroy()
+        resolve({ body: "", ended: false })
+      }, 15_000)
+      req.on("error", () => {})
+      req.on("response", (res) => {
+        let body = ""
+        res.on("data", (c: Buffer) => {
+          body += c.toString()
+        })
+        res.on("error", () => {})
+        res.on("close", () => {
+          clearTimeout(timer)
+          resolve({ body, ended: res.complete })
+        })
+      })
+      req.end()
+    })
+    // Cut, not completed: the client sees the partial body and an aborted response.
+    expect(outcome).toEqual({ body: "partial", ended: false })
+    expect([...proxy.metrics.upstreamErrors]).toEqual([["error", 1]])
+  })
+
   it("answers 504 JSON when connecting takes too long", async () => {
     // Loopback connects complete at once (the kernel finishes handshakes even for a listener that
     // never accepts), so the proxy gets a connector whose connections never complete.
