@@ -126,7 +126,8 @@ const rejectMessages: Record<RejectReason, readonly [number, string]> = {
   connect: [405, "CONNECT is not supported: this proxy forwards to one configured upstream only"],
   body_too_large: [413, "the request body is larger than the proxy accepts"],
   header_too_large: [431, "the request head is larger than the proxy accepts"],
-  bad_request: [400, "malformed request"]
+  bad_request: [400, "malformed request"],
+  unsupported_transfer_coding: [501, "only the chunked transfer coding is supported in requests"]
 }
 
 /**
@@ -163,7 +164,8 @@ export const rawRejection = (reason: RejectReason): string => {
     400: "Bad Request",
     405: "Method Not Allowed",
     413: "Content Too Large",
-    431: "Request Header Fields Too Large"
+    431: "Request Header Fields Too Large",
+    501: "Not Implemented"
   }
   return `HTTP/1.1 ${status} ${phrase[status] ?? "Error"}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`
 }

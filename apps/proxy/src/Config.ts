@@ -27,6 +27,8 @@ export interface ProxyConfig {
   readonly authUrl: string | undefined
   readonly connectTimeoutMs: number
   readonly responseTimeoutMs: number
+  /** Longest silence between two chunks of a response body, then the response is cut; 0 = none. */
+  readonly bodyTimeoutMs: number
   readonly maxBodyBytes: number
   readonly maxHeaderBytes: number
   /** Request bodies up to this size are kept so that a 401 can be replayed with a new token. */
@@ -53,6 +55,7 @@ export const defaults = {
   tokenHeader: "token",
   connectTimeoutMs: 5000,
   responseTimeoutMs: 30_000,
+  bodyTimeoutMs: 300_000,
   maxBodyBytes: 10 * 1024 * 1024,
   maxHeaderBytes: 16 * 1024,
   replayBufferBytes: 64 * 1024,
@@ -126,6 +129,11 @@ export const flags: ReadonlyArray<FlagSpec> = [
     name: "response-timeout",
     value: "MS",
     help: `wait for the upstream's response headers, then 504 (default ${defaults.responseTimeoutMs})`
+  },
+  {
+    name: "body-timeout",
+    value: "MS",
+    help: `longest pause between response body chunks, then the response is cut; 0 = none (default ${defaults.bodyTimeoutMs})`
   },
   { name: "max-body", value: "BYTES", help: `largest request body, else 413 (default ${defaults.maxBodyBytes})` },
   { name: "max-header", value: "BYTES", help: `largest request head, else 431 (default ${defaults.maxHeaderBytes})` },
@@ -255,6 +263,7 @@ export const parseCommand = (
   const numeric: ReadonlyArray<readonly [string, number, number]> = [
     ["connect-timeout", defaults.connectTimeoutMs, 1],
     ["response-timeout", defaults.responseTimeoutMs, 1],
+    ["body-timeout", defaults.bodyTimeoutMs, 0],
     ["max-body", defaults.maxBodyBytes, 0],
     ["max-header", defaults.maxHeaderBytes, 1024],
     ["replay-buffer", defaults.replayBufferBytes, 0],
@@ -288,6 +297,7 @@ export const parseCommand = (
       authUrl: given.get("auth-url"),
       connectTimeoutMs: numbers["connect-timeout"]!,
       responseTimeoutMs: numbers["response-timeout"]!,
+      bodyTimeoutMs: numbers["body-timeout"]!,
       maxBodyBytes: numbers["max-body"]!,
       maxHeaderBytes: numbers["max-header"]!,
       replayBufferBytes: numbers["replay-buffer"]!,

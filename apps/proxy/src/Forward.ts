@@ -11,6 +11,7 @@
  */
 import type * as http from "node:http"
 import { Readable } from "node:stream"
+import type { FailureSummary } from "@ipos/auth-core"
 import type { Dispatcher } from "undici"
 import { failClosedAnswer, rejectAnswer, sendJson, upstreamFailureAnswer } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
@@ -34,7 +35,17 @@ export interface ForwardContext {
   readonly stopping: () => boolean
 }
 
-/** A failure class chosen by the proxy itself (a connect timeout of its connector). */
+/**
+ * A failure class chosen by the proxy itself (a connect timeout of its connector).
+ *
+ * @example
+ * ```ts
+ * callback(new ExchangeFailure("connect_timeout"), null) // answered 504 upstream_connect_timeout
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class ExchangeFailure extends Error {
   constructor(readonly failure: UpstreamErrorClass) {
     super(failure)
@@ -57,6 +68,14 @@ const classify = (error: unknown): UpstreamErrorClass => {
     default:
       return "error"
   }
+}
+
+/** After a 401, the acquisition brought no other token and no failure of its own to name. */
+const replayRefused: FailureSummary = {
+  _tag: "Unavailable",
+  kind: "unavailable",
+  retryable: true,
+  message: "no new token after the upstream refused the current one"
 }
 
 /**
@@ -181,15 +200,18 @@ export const makeForwarder = (ctx: ForwardContext) => {
     onHeaders(statusCode: number, rawHeaders: Array<Buffer>, resume: () => void, statusText: string): boolean {
       metrics.latency((performance.now() - this.sentAt) / 1000)
       if (statusCode === 401 && this.attempt === 0) {
-        // Only the first refusal says the token is bad; a second one goes to the client as it is.
+        // Only the first refusal says the token is bad; a second one goes to the client as it is,
+        // and so does one the source will not act on (a token renewed for a 401 moments ago).
         const renewed = source.refused(this.token)
-        if (this.replayable()) {
+        if (renewed !== undefined && this.replayable()) {
           this.renewed = renewed
           return true
         }
       }
-      const headers = responseHeaders(rawHeaders)
-      if (ctx.stopping()) headers.push("connection", "close")
+      const headers = responseHeaders(rawHeaders, tokenHeader)
+      // An answer before the whole request body came (undici stopped sending it): the rest is never
+      // read, so the connection cannot carry another request.
+      if (ctx.stopping() || (this.hasBody && !this.req.complete)) headers.push("connection", "close")
       metrics.answered(statusCode)
       this.res.writeHead(statusCode, statusText, headers)
       this.resumeUpstream = resume
@@ -206,6 +228,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     onComplete(): void {
       const renewed = this.renewed
       if (renewed === undefined) {
+        this.release()
         this.res.end()
         return
       }
@@ -219,7 +242,16 @@ export const makeForwarder = (ctx: ForwardContext) => {
       })
     }
 
+    /** Stops holding the client's request: a body undici no longer reads is discarded, not paused on. */
+    release(): void {
+      if (this.body === undefined || this.req.complete) return
+      this.req.removeAllListeners("data")
+      this.body.destroy()
+      this.req.resume()
+    }
+
     onError(error: Error): void {
+      this.release()
       if (this.finished || this.refused) return
       const failure = classify(error)
       metrics.bump(metrics.upstreamErrors, failure)
@@ -244,7 +276,9 @@ export const makeForwarder = (ctx: ForwardContext) => {
     failClosed(): void {
       const error = source.lastError()
       const retryAfter = Math.max(1, Math.ceil((source.retryAt() - Date.now()) / 1000))
-      const answer = failClosedAnswer(source.state() === "starting" ? undefined : error, retryAfter)
+      // The last failure whatever the state (after a 401 the state may still read "ready"); with
+      // none, "starting" on a first attempt, else that no new token came after the 401.
+      const answer = failClosedAnswer(error ?? (this.attempt === 0 ? undefined : replayRefused), retryAfter)
       metrics.bump(metrics.failClosed, answer.body.class as string)
       metrics.answered(answer.status)
       const extra = answer.retryAfter === undefined ? [] : ["retry-after", String(answer.retryAfter)]

@@ -126,25 +126,26 @@ export const requestHeaders = (
 
 /**
  * The response headers to send to the client: the upstream's (strings, or undici's latin1
- * buffers) minus hop-by-hop and Connection-named headers.
+ * buffers) minus hop-by-hop and Connection-named headers, and minus a header named like the token
+ * header (lower case), so that a token the upstream echoes never reaches the client.
  *
  * @example
  * ```ts
  * import { responseHeaders } from "@ipos/auth-proxy"
- * responseHeaders(["Content-Type", "text/plain", "Connection", "close, X-Internal", "X-Internal", "1"])
+ * responseHeaders(["Content-Type", "text/plain", "Connection", "close, X-Internal", "X-Internal", "1", "Token", "jwt"], "token")
  * // ["Content-Type", "text/plain"]
  * ```
  *
  * @since 0.1.0
  * @category utils
  */
-export const responseHeaders = (raw: ReadonlyArray<string | Buffer>): Array<string> => {
+export const responseHeaders = (raw: ReadonlyArray<string | Buffer>, tokenHeader = "token"): Array<string> => {
   const named = connectionNamed(raw)
   const out: Array<string> = []
   for (let i = 0; i < raw.length; i += 2) {
     const name = text(raw[i]!)
     const lower = name.toLowerCase()
-    if (hopByHop.has(lower) || named?.has(lower)) continue
+    if (lower === tokenHeader || hopByHop.has(lower) || named?.has(lower)) continue
     out.push(name, text(raw[i + 1]!))
   }
   return out

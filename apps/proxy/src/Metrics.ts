@@ -11,7 +11,7 @@
  * | `ipos_proxy_fail_closed_total` | counter | `kind` (starting, unavailable, rejected, malformed, validation) |
  * | `ipos_proxy_replays_total` | counter | — requests replayed once after a 401 with a new token |
  * | `ipos_proxy_upstream_errors_total` | counter | `class` (refused, reset, connect_timeout, response_timeout, error) |
- * | `ipos_proxy_rejected_total` | counter | `reason` (absolute_form, connect, body_too_large, header_too_large, bad_request) |
+ * | `ipos_proxy_rejected_total` | counter | `reason` (absolute_form, connect, body_too_large, header_too_large, bad_request, unsupported_transfer_coding) |
  * | `ipos_proxy_upstream_latency_seconds` | histogram | — request sent to response headers |
  * | `ipos_proxy_in_flight_requests` | gauge | — |
  * | `ipos_proxy_token_ready` | gauge | — 1 while a valid token is held |
@@ -38,7 +38,13 @@ export type UpstreamErrorClass = "refused" | "reset" | "connect_timeout" | "resp
  * @since 0.1.0
  * @category models
  */
-export type RejectReason = "absolute_form" | "connect" | "body_too_large" | "header_too_large" | "bad_request"
+export type RejectReason =
+  | "absolute_form"
+  | "connect"
+  | "body_too_large"
+  | "header_too_large"
+  | "bad_request"
+  | "unsupported_transfer_coding"
 
 /**
  * The proxy's counters.
@@ -68,11 +74,27 @@ export class ProxyMetrics {
   latencyCount = 0
   latencySum = 0
 
+  /**
+   * Counts one answer (proxied or local) under its status class.
+   *
+   * @example
+   * ```ts
+   * metrics.answered(404) // ipos_proxy_requests_total{class="4xx"} + 1
+   * ```
+   */
   answered(status: number): void {
     const c = (status / 100) | 0
     if (c >= 1 && c <= 5) this.byClass[c]! += 1
   }
 
+  /**
+   * Records one upstream latency (request sent to response headers) in the histogram.
+   *
+   * @example
+   * ```ts
+   * metrics.latency(0.003) // counted in the le="0.005" bucket and above
+   * ```
+   */
   latency(seconds: number): void {
     this.latencyCount += 1
     this.latencySum += seconds
@@ -84,6 +106,14 @@ export class ProxyMetrics {
     }
   }
 
+  /**
+   * Adds one to the labelled counter `key` of `map`.
+   *
+   * @example
+   * ```ts
+   * metrics.bump(metrics.rejected, "connect") // ipos_proxy_rejected_total{reason="connect"} + 1
+   * ```
+   */
   bump<K>(map: Map<K, number>, key: K): void {
     map.set(key, (map.get(key) ?? 0) + 1)
   }

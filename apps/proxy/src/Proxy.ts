@@ -14,7 +14,7 @@ import { makeAdmin, reservedPrefix } from "./Admin.js"
 import { rawRejection, rejectAnswer, sendJson } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
 import { ExchangeFailure, makeForwarder } from "./Forward.js"
-import { ProxyMetrics } from "./Metrics.js"
+import { ProxyMetrics, type RejectReason } from "./Metrics.js"
 import { makeTokenSource, type TokenSource } from "./TokenSource.js"
 
 /**
@@ -142,37 +142,51 @@ export const startProxy = async (
       config.connectTimeoutMs
     ),
     headersTimeout: config.responseTimeoutMs,
+    // Explicit rather than undici's silent 300 s default (0 = none).
+    bodyTimeout: config.bodyTimeoutMs,
     pipelining: 1
   })
   let stopping = false
   const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping })
   const admin = makeAdmin(source, metrics)
 
+  const reject = (req: http.IncomingMessage, res: http.ServerResponse, reason: RejectReason): void => {
+    metrics.bump(metrics.rejected, reason)
+    const { status, body } = rejectAnswer(reason)
+    metrics.answered(status)
+    // The body is not read: close rather than parse it.
+    sendJson(res, status, body, [], reason === "unsupported_transfer_coding")
+    req.resume()
+  }
+  const rejectRaw = (socket: Duplex, reason: RejectReason): void => {
+    metrics.bump(metrics.rejected, reason)
+    metrics.answered(rejectAnswer(reason).status)
+    socket.end(rawRejection(reason))
+  }
+
   const server = http.createServer(
     { maxHeaderSize: config.maxHeaderBytes, keepAliveTimeout: 65_000, noDelay: true },
     (req, res) => {
       const url = req.url ?? ""
-      // Origin-form only: an absolute-form (or asterisk-form) target never picks a destination.
-      if (url.charCodeAt(0) !== 47) {
-        metrics.bump(metrics.rejected, "absolute_form")
-        req.resume()
-        const { status, body } = rejectAnswer("absolute_form")
-        return sendJson(res, status, body)
-      }
+      // Origin-form only: an absolute-form (or asterisk-form) target never picks a destination,
+      // nor does `//host/…`, which an upstream's `new URL(path, base)` reads as another host.
+      if (url.charCodeAt(0) !== 47 || url.charCodeAt(1) === 47) return reject(req, res, "absolute_form")
+      // Node decodes chunked framing only: another coding would reach the upstream decoded but unnamed.
+      const coding = req.headers["transfer-encoding"]
+      if (coding !== undefined && coding.trim().toLowerCase() !== "chunked")
+        return reject(req, res, "unsupported_transfer_coding")
       if (url.startsWith(reservedPrefix)) return admin(req, res)
       forward(req, res)
     }
   )
   server.on("connect", (_req: http.IncomingMessage, socket: Duplex) => {
-    metrics.bump(metrics.rejected, "connect")
-    socket.end(rawRejection("connect"))
+    rejectRaw(socket, "connect")
   })
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     const code = error.code ?? ""
     if (!code.startsWith("HPE_") || !socket.writable) return void socket.destroy()
     const reason = code === "HPE_HEADER_OVERFLOW" ? "header_too_large" : "bad_request"
-    metrics.bump(metrics.rejected, reason)
-    socket.end(rawRejection(reason))
+    rejectRaw(socket, reason)
   })
 
   const listening = await new Promise<Result.Result<number, string>>((resolve) => {

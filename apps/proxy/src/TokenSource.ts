@@ -63,9 +63,12 @@ export interface TokenSource {
   readonly wait: (timeoutMs: number) => Promise<string | undefined>
   /**
    * The upstream refused `token` (a 401): invalidates exactly that token in the core and resolves
-   * to a new one. Concurrent calls for one token share one acquisition.
+   * to a new one. Concurrent calls for one token share one acquisition. `undefined` (nothing
+   * invalidated, pass the 401 on) when `token` was itself acquired after a 401 less than
+   * {@link refusedGraceMs} ago: a route that refuses every token then costs one acquisition per
+   * grace period, not one per request.
    */
-  readonly refused: (token: string) => Promise<string | undefined>
+  readonly refused: (token: string) => Promise<string | undefined> | undefined
   /** Forces a refresh (or joins the one in flight). */
   readonly refresh: () => Promise<FailureSummary | undefined>
   readonly metadata: () => TokenMetadata
@@ -86,6 +89,15 @@ export interface TokenSourceOptions {
   /** Wall clock in epoch ms (tests may move it). */
   readonly now?: () => number
 }
+
+/**
+ * How long a token acquired because of a 401 is not invalidated by another 401 (5 s): a new token
+ * that is refused at once points at the route, not at the token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const refusedGraceMs = 5000
 
 const summaryOf = (error: unknown): FailureSummary =>
   isAuthFailure(error)
@@ -123,6 +135,9 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   let retryAt = 0
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let pending: Promise<string | undefined> | undefined
+  /** The token last acquired because of a 401, and when. */
+  let renewed: string | undefined
+  let renewedAt = 0
 
   const enter = (next: SourceState, line: string, errorKey?: string) => {
     if (next === state && errorKey === loggedError) return
@@ -237,10 +252,18 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       })
     },
     refused: (refusedToken) => {
+      if (refusedToken === renewed && now() - renewedAt < refusedGraceMs) return undefined
       tokens.invalidate(refusedToken)
       if (token === refusedToken) token = undefined
       const hit = current()
-      return hit !== undefined ? Promise.resolve(hit) : acquire()
+      if (hit !== undefined) return Promise.resolve(hit)
+      return acquire().then((value) => {
+        if (value !== undefined && value !== renewed) {
+          renewed = value
+          renewedAt = now()
+        }
+        return value
+      })
     },
     refresh: () =>
       tokens.refresh().then(

@@ -13,6 +13,7 @@ export { ProxyMetrics, type RejectReason, type UpstreamErrorClass } from "./Metr
 export { makeTokens, type RunningProxy, type StartOptions, startProxy } from "./Proxy.js"
 export {
   makeTokenSource,
+  refusedGraceMs,
   type SourceState,
   type TokenMetadata,
   type TokenSource,

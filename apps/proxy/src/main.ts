@@ -23,7 +23,8 @@ const say = (line: string) => process.stderr.write(`ipos-auth-proxy: ${line}\n`)
  *
  * @example
  * ```ts
- * import { main } from "@ipos/auth-proxy/main"
+ * // bin/ipos-auth-proxy.js (main.ts is the bin's entry, not a package export)
+ * import { main } from "../dist/main.js"
  * process.exitCode = await main(process.argv.slice(2), process.env)
  * ```
  *

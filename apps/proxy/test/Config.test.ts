@@ -20,6 +20,8 @@ describe("parseCommand", () => {
     expect(config.tokenHeader).toBe("token")
     expect(config.connectTimeoutMs).toBe(defaults.connectTimeoutMs)
     expect(config.responseTimeoutMs).toBe(30_000)
+    expect(config.bodyTimeoutMs).toBe(300_000)
+    expect(run(["--upstream", "https://api.example.com", "--body-timeout", "0"]).bodyTimeoutMs).toBe(0)
   })
 
   it("reads IPOS_PROXY_UPSTREAM and IPOS_PROXY_LISTEN; flags win", () => {

@@ -101,6 +101,11 @@ describe("responseHeaders", () => {
       ])
     ).toEqual(["Content-Type", "text/plain", "Set-Cookie", "a=1", "Set-Cookie", "b=2"])
   })
+
+  it("drops a header named like the token header, in any case, so the upstream's token never reaches the client", () => {
+    expect(responseHeaders(["TOKEN", "jwt", "X-A", "1", "token", "jwt"], "token")).toEqual(["X-A", "1"])
+    expect(responseHeaders(["X-Ipos-Token", "jwt", "Token", "kept"], "x-ipos-token")).toEqual(["Token", "kept"])
+  })
 })
 
 describe("connectionNamed", () => {

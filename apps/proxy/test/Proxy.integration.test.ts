@@ -5,16 +5,23 @@
  */
 import { createHash, randomBytes } from "node:crypto"
 import * as http from "node:http"
+import * as net from "node:net"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { freePort } from "@ipos/testing"
+import * as Result from "effect/Result"
 import type { buildConnector } from "undici"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { rejectAnswer } from "../src/Answers.js"
+import { startProxy } from "../src/Proxy.js"
+import { refusedGraceMs } from "../src/TokenSource.js"
 import {
+  configFor,
   control,
   demo,
   eventually,
   logged,
   rawExchange,
+  sameTokenManager,
   sample,
   send,
   startTestProxy,
@@ -142,6 +149,24 @@ describe("one destination", () => {
     expect(connect).toContain('"error":"connect"')
     expect(upstream.seen).toEqual([])
     expect(elsewhere.seen).toEqual([])
+    const metrics = (await send(proxy.port, { path: "/_ipos/metrics" })).text
+    expect(sample(metrics, 'ipos_proxy_requests_total{class="4xx"}')).toBe(2)
+    expect(sample(metrics, 'ipos_proxy_rejected_total{reason="absolute_form"}')).toBe(1)
+    expect(sample(metrics, 'ipos_proxy_rejected_total{reason="connect"}')).toBe(1)
+  })
+
+  it("answers 400 to a target starting with //, which an upstream could read as another host", async () => {
+    const upstream = await upstreamWith()
+    const proxy = await proxyTo(upstream.url)
+    await ready(proxy)
+    const answer = await send(proxy.port, { path: "//evil.example/x" })
+    expect(answer.status).toBe(400)
+    expect(answer.json()).toEqual(rejectAnswer("absolute_form").body)
+    expect((await send(proxy.port, { path: "/ok//double" })).status).toBe(200)
+    expect(upstream.seen.map((s) => s.url)).toEqual(["/ok//double"])
+    const metrics = (await send(proxy.port, { path: "/_ipos/metrics" })).text
+    expect(sample(metrics, 'ipos_proxy_requests_total{class="4xx"}')).toBe(1)
+    expect(sample(metrics, 'ipos_proxy_requests_total{class="2xx"}')).toBe(1)
   })
 })
 
@@ -160,7 +185,9 @@ describe("hop-by-hop headers", () => {
         "Upgrade",
         "h2c",
         "X-End-To-End",
-        "kept"
+        "kept",
+        "Token",
+        "upstream-echoed-token"
       ])
       res.end("ok")
     })
@@ -207,6 +234,7 @@ describe("hop-by-hop headers", () => {
       expect(sent).not.toContain(hop)
     expect(sent).toContain("x-end-to-end")
     const received = names(answer.rawHeaders)
+    expect(received).not.toContain("token")
     for (const hop of ["x-upstream-hop", "proxy-authenticate", "upgrade"]) expect(received).not.toContain(hop)
     expect(received).toContain("x-end-to-end")
     // The proxy's own connection management, not the upstream's `timeout=5`.
@@ -328,6 +356,41 @@ describe("streaming", () => {
 })
 
 describe("aborts during an upload", () => {
+  it("closes the connection after an answer that came before the whole request body", async () => {
+    const upstream = await upstreamWith((_req, res) => {
+      res.writeHead(400, ["Content-Type", "text/plain"])
+      res.end("rejected early")
+    })
+    const proxy = await proxyTo(upstream.url)
+    await ready(proxy)
+    // 1 MB announced, 64 KiB sent: the rest never comes. The answer must end the connection
+    // (it cannot carry a next request), not leave it hanging on the unread body.
+    const received = await new Promise<{ text: string; closed: boolean }>((resolve) => {
+      const socket = net.connect(proxy.port, "127.0.0.1")
+      let text = ""
+      socket.setEncoding("latin1")
+      socket.on("data", (d: string) => {
+        text += d
+      })
+      socket.on("error", () => {})
+      const timer = setTimeout(() => {
+        socket.destroy()
+        resolve({ text, closed: false })
+      }, 15_000)
+      socket.on("end", () => {
+        clearTimeout(timer)
+        resolve({ text, closed: true })
+      })
+      socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n`)
+      socket.write(Buffer.alloc(64 * 1024, 1))
+    })
+    expect(received.text).toMatch(/^HTTP\/1\.1 400 /)
+    expect(received.text.toLowerCase()).toContain("\r\nconnection: close\r\n")
+    expect(received.text).toContain("rejected early")
+    expect(received.closed).toBe(true)
+    await eventually(() => proxy.metrics.inFlight === 0)
+  })
+
   it("aborts the upstream request when the client goes away mid-body", async () => {
     let upstreamSawAbort = false
     let gotData: () => void = () => {}
@@ -423,15 +486,76 @@ describe("reactive refresh on 401", () => {
   })
 
   it("makes one acquisition for many concurrent 401s of the same token", async () => {
-    const proxy = await proxyTo(sandbox.url)
+    // The upstream holds its 401s until all requests arrived with the first token: they are
+    // refused together, not one after another.
+    const count = 24
+    let first: string | undefined
+    const held: Array<() => void> = []
+    const upstream = await upstreamWith((req, res) => {
+      const token = req.headers.token as string
+      first ??= token
+      if (token !== first) return void res.end("ok")
+      held.push(() => {
+        res.writeHead(401)
+        res.end("refused")
+      })
+      if (held.length === count) for (const refuse of held) refuse()
+    })
+    const proxy = await proxyTo(upstream.url)
     await ready(proxy)
     const before = authCalls()
-    sandbox.revoke()
     const answers = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => send(proxy.port, { path: `/api/item/${i}` }))
+      Array.from({ length: count }, (_, i) => send(proxy.port, { path: `/api/item/${i}` }))
     )
+    remember(upstream)
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200))
+    expect(held).toHaveLength(count)
     expect(authCalls() - before).toBe(1)
+    const metrics = (await send(proxy.port, { path: "/_ipos/metrics" })).text
+    expect(sample(metrics, "ipos_proxy_replays_total")).toBe(count)
+    expect(sample(metrics, "ipos_proxy_tokens_injected_total")).toBe(2 * count)
+  })
+
+  it("acquires a bounded number of tokens for a route that refuses every token", async () => {
+    const upstream = await upstreamWith((_req, res) => {
+      res.writeHead(401)
+      res.end("never")
+    })
+    const proxy = await proxyTo(upstream.url)
+    await ready(proxy)
+    const before = authCalls()
+    const started = Date.now()
+    for (let i = 0; i < 10; i++) expect((await send(proxy.port, { path: `/always-401/${i}` })).status).toBe(401)
+    const elapsed = Date.now() - started
+    remember(upstream)
+    // One acquisition, then none while that token is younger than the grace period (one more per
+    // elapsed grace period on a very slow machine); before the bound: one per request.
+    expect(authCalls() - before).toBe(1 + Math.floor(elapsed / refusedGraceMs))
+    expect(proxy.metrics.replays).toBe(1 + Math.floor(elapsed / refusedGraceMs))
+  })
+
+  it("after a replay that brings no new token, names that failure, not a start-up", async () => {
+    // A manager whose invalidation does nothing: the acquisition after the 401 returns the same token.
+    const tokens = sameTokenManager("jwt-refused-everywhere")
+    const upstream = await upstreamWith((_req, res) => {
+      res.writeHead(401)
+      res.end()
+    })
+    const started = await startProxy(configFor(["--upstream", upstream.url]), { tokens, log: (l) => logged.push(l) })
+    if (Result.isFailure(started)) throw new Error(started.failure)
+    const proxy = started.success
+    cleanups.push(() => proxy.stop())
+    await eventually(() => proxy.source.state() === "ready")
+    const answer = await send(proxy.port, { path: "/x" })
+    expect(answer.status).toBe(503)
+    expect(answer.json()).toEqual({
+      error: "token_unavailable",
+      class: "unavailable",
+      reason: "Unavailable",
+      message:
+        "the proxy holds no valid token (no new token after the upstream refused the current one); the request was not forwarded"
+    })
+    expect(proxy.source.state()).toBe("ready")
   })
 })
 
@@ -449,7 +573,6 @@ describe("failing closed", () => {
     expect(answer.json()).toMatchObject({ error: "token_unavailable", class: "rejected", code: "AUTH_ERR_004" })
     expect(upstream.seen).toEqual([])
     expect(answer.text).not.toContain("wrong-secret-key")
-    expect(proxy.log.filter((l) => l.startsWith("token unavailable"))).toHaveLength(1)
     expect(
       sample((await send(proxy.port, { path: "/_ipos/metrics" })).text, 'ipos_proxy_fail_closed_total{kind="rejected"}')
     ).toBe(1)
@@ -490,6 +613,9 @@ describe("upstream failures", () => {
     const answer = await send(proxy.port, { path: "/x" })
     expect(answer.status).toBe(502)
     expect(answer.json()).toEqual({ error: "upstream_refused", message: "the upstream refused the connection" })
+    const metrics = (await send(proxy.port, { path: "/_ipos/metrics" })).text
+    expect(sample(metrics, 'ipos_proxy_upstream_errors_total{class="refused"}')).toBe(1)
+    expect(sample(metrics, 'ipos_proxy_requests_total{class="5xx"}')).toBe(1)
   })
 
   it("answers 502 JSON when the upstream resets the connection", async () => {
@@ -508,6 +634,38 @@ describe("upstream failures", () => {
     const answer = await send(proxy.port, { path: "/x" })
     expect(answer.status).toBe(504)
     expect(answer.json()).toMatchObject({ error: "upstream_response_timeout" })
+  })
+
+  it("cuts a response whose body pauses longer than --body-timeout", async () => {
+    const upstream = await upstreamWith((_req, res) => {
+      res.writeHead(200, ["Content-Type", "text/plain"])
+      res.write("partial")
+    })
+    const proxy = await proxyTo(upstream.url, ["--body-timeout", "300"])
+    await ready(proxy)
+    const outcome = await new Promise<{ body: string; ended: boolean }>((resolve) => {
+      const req = http.request({ host: "127.0.0.1", port: proxy.port, path: "/stalls", agent: false })
+      const timer = setTimeout(() => {
+        req.destroy()
+        resolve({ body: "", ended: false })
+      }, 15_000)
+      req.on("error", () => {})
+      req.on("response", (res) => {
+        let body = ""
+        res.on("data", (c: Buffer) => {
+          body += c.toString()
+        })
+        res.on("error", () => {})
+        res.on("close", () => {
+          clearTimeout(timer)
+          resolve({ body, ended: res.complete })
+        })
+      })
+      req.end()
+    })
+    // Cut, not completed: the client sees the partial body and an aborted response.
+    expect(outcome).toEqual({ body: "partial", ended: false })
+    expect([...proxy.metrics.upstreamErrors]).toEqual([["error", 1]])
   })
 
   it("answers 504 JSON when connecting takes too long", async () => {
@@ -533,7 +691,42 @@ describe("limits", () => {
     await ready(proxy)
     const answer = await rawExchange(proxy.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(4096)}\r\n\r\n`)
     expect(answer).toMatch(/^HTTP\/1\.1 431 /)
+    const malformed = await rawExchange(proxy.port, "GET / HTTP/1.1\r\nHost x\r\n\r\n")
+    expect(malformed).toMatch(/^HTTP\/1\.1 400 /)
     expect(upstream.seen).toEqual([])
+    const metrics = (await send(proxy.port, { path: "/_ipos/metrics" })).text
+    expect(sample(metrics, 'ipos_proxy_requests_total{class="4xx"}')).toBe(2)
+    expect(sample(metrics, 'ipos_proxy_rejected_total{reason="header_too_large"}')).toBe(1)
+    expect(sample(metrics, 'ipos_proxy_rejected_total{reason="bad_request"}')).toBe(1)
+  })
+
+  it("answers 501 to a transfer coding other than chunked, and forwards chunked in any case", async () => {
+    const upstream = await upstreamWith((req, res) => {
+      let body = ""
+      req.on("data", (c: Buffer) => {
+        body += c.toString()
+      })
+      req.on("end", () => res.end(body))
+    })
+    const proxy = await proxyTo(upstream.url)
+    await ready(proxy)
+    const gzip = await rawExchange(
+      proxy.port,
+      "POST /g HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    )
+    expect(gzip).toMatch(/^HTTP\/1\.1 501 /)
+    expect(gzip.slice(gzip.indexOf("\r\n\r\n") + 4)).toBe(
+      `${JSON.stringify(rejectAnswer("unsupported_transfer_coding").body)}\n`
+    )
+    expect(upstream.seen).toEqual([])
+    const chunked = await rawExchange(
+      proxy.port,
+      "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  Chunked \r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    )
+    expect(chunked).toMatch(/^HTTP\/1\.1 200 /)
+    expect(chunked.endsWith("abc")).toBe(true)
+    expect(proxy.metrics.rejected.get("unsupported_transfer_coding")).toBe(1)
+    expect(proxy.metrics.byClass[5]).toBe(1)
   })
 
   it("answers 413 for a body over the limit, declared or chunked", async () => {

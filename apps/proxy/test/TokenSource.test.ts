@@ -1,6 +1,6 @@
 import { makeRejection, type PromiseTokenManager, type TokenEvent, type TokenStatus } from "@ipos/auth-core"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { makeTokenSource } from "../src/TokenSource.js"
+import { makeTokenSource, refusedGraceMs } from "../src/TokenSource.js"
 
 const status: TokenStatus = {
   scope: "PaymentTokenization",
@@ -116,6 +116,26 @@ describe("makeTokenSource", () => {
     // A late refusal of the old token keeps the new one.
     expect(await source.refused("jwt-1")).toBe("jwt-2")
     expect(calls.getToken).toBe(2)
+    await source.close()
+  })
+
+  it("does not invalidate a token acquired after a 401 again within the grace period", async () => {
+    let n = 1
+    const { tokens, calls } = fakeTokens(() => Promise.resolve(`jwt-${n}`))
+    const source = makeTokenSource({ tokens, scope: "PaymentTokenization", log: () => {} })
+    await vi.advanceTimersByTimeAsync(0)
+    n = 2
+    expect(await source.refused("jwt-1")).toBe("jwt-2")
+    // A route that refuses every token: the renewed one is refused at once, nothing is acquired.
+    for (let i = 0; i < 5; i++) expect(source.refused("jwt-2")).toBeUndefined()
+    expect(calls.getToken).toBe(2)
+    expect(calls.invalidated).toEqual(["jwt-1"])
+    expect(source.current()).toBe("jwt-2")
+    vi.setSystemTime(Date.now() + refusedGraceMs)
+    n = 3
+    expect(await source.refused("jwt-2")).toBe("jwt-3")
+    expect(calls.invalidated).toEqual(["jwt-1", "jwt-2"])
+    expect(calls.getToken).toBe(3)
     await source.close()
   })
 })

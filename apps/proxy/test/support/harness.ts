@@ -2,6 +2,7 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as net from "node:net"
+import type { PromiseTokenManager } from "@ipos/auth-core"
 import * as Result from "effect/Result"
 import type { buildConnector } from "undici"
 import { type ProxyConfig, parseCommand } from "../../src/Config.js"
@@ -178,4 +179,36 @@ export const control = async (sandboxUrl: string, path: string, body: unknown, m
     body: text
   })
   return answer.status
+}
+
+/**
+ * A token manager that always hands out `token` and whose `invalidate` does nothing (as when the
+ * core already dropped that token): an acquisition after a 401 brings the same token back.
+ */
+export const sameTokenManager = (token: string): PromiseTokenManager => {
+  const expiresAt = Date.now() + 3_600_000
+  return {
+    getToken: () => Promise.resolve(token),
+    getTokenInfo: () => Promise.reject(new Error("unused")),
+    refresh: () => Promise.resolve(token),
+    invalidate: () => {},
+    status: () => ({
+      scope: "PaymentTokenization",
+      credentialsId: "test",
+      state: "valid",
+      degraded: false,
+      inFlight: false,
+      consecutiveFailures: 0,
+      lastError: undefined,
+      fingerprint: "…test",
+      expiresAt,
+      usableUntil: expiresAt - 60_000,
+      refreshAt: expiresAt - 120_000,
+      secondsToExpiry: 3600,
+      clockOffsetMs: 0
+    }),
+    onEvent: () => () => {},
+    events: { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) },
+    close: () => Promise.resolve()
+  }
 }
