@@ -40,4 +40,103 @@ describe("replicas sharing one token through Redis", () => {
     expect(authentications()).toBe(1)
     expect(refreshes()).toBe(0)
   }, 120_000)
+
+  it("a lock holder killed mid-authentication: another process takes over after the lease, no caller error, at most 2 authentications", async () => {
+    sandbox.reset()
+    sandbox.setFaults({ delayMs: 3000 })
+    const p = prefix()
+    const env = {
+      REPLICA_SANDBOX_URL: sandbox.url,
+      REPLICA_REDIS_URL: redisUrl,
+      REPLICA_PREFIX: p,
+      REPLICA_LEASE_MS: "1500",
+      REPLICA_CALLERS: "100"
+    }
+    const holder = startReplica(env)
+    holder.report.catch(() => {})
+    const redis = await rawClient(redisUrl)
+    try {
+      // The holder has the lock: its authentication is held up by the sandbox's delay.
+      for (let i = 0; i < 200 && (await redis.keys(`${p}:*:lock`)).length === 0; i++) await sleep(50)
+      expect(await redis.keys(`${p}:*:lock`)).toHaveLength(1)
+      const waiter = startReplica(env)
+      await waiter.ready
+      holder.child.kill("SIGKILL")
+      const report = await waiter.report
+      expect(report.errorCount).toBe(0)
+      expect(report.calls).toBe(100)
+      expect(report.tokens).toBe(1)
+      expect(authentications()).toBeLessThanOrEqual(2)
+      expect(authentications()).toBeGreaterThanOrEqual(1)
+    } finally {
+      redis.destroy()
+      sandbox.clearFaults()
+    }
+  }, 120_000)
+
+  it("with an encryption key the raw value in Redis does not contain the JWT", async () => {
+    sandbox.reset()
+    const p = prefix()
+    const report = await startReplica({
+      REPLICA_SANDBOX_URL: sandbox.url,
+      REPLICA_REDIS_URL: redisUrl,
+      REPLICA_PREFIX: p,
+      REPLICA_CALLERS: "1",
+      REPLICA_TOKEN_KEY: "a test key, not a secret",
+      REPLICA_PRINT_TOKEN: "1"
+    }).report
+    expect(report.errorCount).toBe(0)
+    const redis = await rawClient(redisUrl)
+    try {
+      const [key] = await redis.keys(`${p}:*:token`)
+      const raw = await redis.hGet(key ?? "", "v")
+      const jwt = report.token ?? ""
+      expect(jwt.split(".")).toHaveLength(3)
+      expect(raw?.startsWith("v1.")).toBe(true)
+      expect(raw).not.toContain(jwt)
+      expect(raw).not.toContain(jwt.split(".")[2])
+    } finally {
+      redis.destroy()
+    }
+  }, 60_000)
+
+  it("Redis stopped mid-run and started again: no caller error, no expired token, sharing resumes", async () => {
+    sandbox.reset()
+    const own = await startOwnRedis()
+    const p = prefix()
+    try {
+      const env = {
+        REPLICA_SANDBOX_URL: sandbox.url,
+        REPLICA_REDIS_URL: own.url,
+        REPLICA_PREFIX: p,
+        REPLICA_MODE: "run",
+        REPLICA_DURATION_MS: "9000",
+        REPLICA_OP_TIMEOUT_MS: "300"
+      }
+      const replicas = [startReplica(env), startReplica(env), startReplica(env)]
+      await Promise.all(replicas.map((r) => r.ready))
+      await sleep(1500)
+      await own.stop()
+      // Tokens dropped while Redis is away: the replicas acquire alone.
+      await sleep(1000)
+      for (const r of replicas) r.child.kill("SIGUSR2")
+      await sleep(1000)
+      await own.start()
+      await sleep(2500)
+      const before = authentications()
+      // Back: the next acquisition is shared again.
+      for (const r of replicas) r.child.kill("SIGUSR2")
+      const reports = await Promise.all(replicas.map((r) => r.report))
+      expect(reports.map((r) => r.errorCount)).toEqual([0, 0, 0])
+      expect(reports.map((r) => r.expired)).toEqual([0, 0, 0])
+      expect(reports.every((r) => (r.events.StoreDegraded ?? 0) >= 1)).toBe(true)
+      expect(reports.every((r) => (r.events.StoreRecovered ?? 0) >= 1)).toBe(true)
+      // Three invalidations after Redis came back caused one authentication, not three.
+      expect(authentications() - before).toBe(1)
+    } finally {
+      await own.stop()
+    }
+  }, 120_000)
 })
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -36,6 +36,10 @@ const expOf = (jwt: string): number => {
   return payload.exp * 1000
 }
 
+let last: string | undefined
+// A downstream refusal of the current token, as a 401 would cause.
+process.on("SIGUSR2", () => manager.invalidate(last))
+
 const main = async () => {
   const errors: Array<string> = []
   const tokens = new Set<string>()
@@ -46,6 +50,7 @@ const main = async () => {
     try {
       const token = await manager.getToken()
       tokens.add(token)
+      last = token
       if (expOf(token) <= Date.now()) expired += 1
     } catch (error) {
       errors.push(error instanceof Error ? error.message : String(error))
@@ -68,7 +73,7 @@ const main = async () => {
   const ms = performance.now() - started
   await manager.close()
   process.stdout.write(
-    `${JSON.stringify({ calls, errors: errors.slice(0, 5), errorCount: errors.length, tokens: tokens.size, expired, events, ms })}\n`
+    `${JSON.stringify({ calls, errors: errors.slice(0, 5), errorCount: errors.length, tokens: tokens.size, expired, events, ms, token: env.REPLICA_PRINT_TOKEN === "1" ? last : undefined })}\n`
   )
 }
 

@@ -12,6 +12,8 @@ export interface Report {
   readonly expired: number
   readonly events: Readonly<Record<string, number>>
   readonly ms: number
+  /** The last token, when asked for (`REPLICA_PRINT_TOKEN=1`). */
+  readonly token?: string | undefined
 }
 
 export interface Replica {
