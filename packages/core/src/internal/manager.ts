@@ -206,6 +206,16 @@ export interface Engine {
 }
 
 const NEAR_EXPIRY_SHARE_OF_WINDOW = 0.25
+
+/** A number in [0, 1) drawn from a token's characters (FNV-1a): the same in every process. */
+export const tokenUniform = (token: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < token.length; i++) {
+    h ^= token.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) / 0x1_0000_0000
+}
 /** Defaults of the per-request slot bounds. */
 export const defaultSlotIdleMs = 15 * 60_000
 export const defaultMaxSlots = 10_000
@@ -455,8 +465,11 @@ export const makeEngine = (
           ? remaining
           : Math.max(remaining, issued.localExpiresAt - issued.localIssuedAt)
       )
-      const plan = planRefresh(lifetimeMs, policy, random.nextDoubleUnsafe())
       const value = Redacted.value(issued.token)
+      // Shared tokens: every process draws the same point in the refresh window from the token
+      // itself, so they all find it due together and one refresh serves them all; independent
+      // draws would refresh each token at the earliest of N points.
+      const plan = planRefresh(lifetimeMs, policy, store.shared ? tokenUniform(value) : random.nextDoubleUnsafe())
       const held: Held = {
         value,
         resolved: Promise.resolve(value),
