@@ -6,6 +6,7 @@ import { createTokenManager, memoryTokenStore, type SharedToken, type TokenEvent
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { freePort } from "@ipos/testing"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { redisTokenStore } from "../src/index.js"
@@ -47,7 +48,7 @@ const started = async (keyPrefix: string, url = redisUrl) => {
   const scope = Effect.runSync(Scope.make())
   const store = redisTokenStore({ url, keyPrefix, operationTimeoutMs: 500 })
   if (store.start !== undefined) await Effect.runPromise(Scope.provide(store.start, scope))
-  const close = () => Effect.runPromise(Scope.close(scope, { _tag: "Success", value: undefined } as never))
+  const close = () => Effect.runPromise(Scope.close(scope, Exit.void))
   return { store, close }
 }
 
