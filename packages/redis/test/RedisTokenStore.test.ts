@@ -3,33 +3,16 @@
  * fallback when Redis cannot be used.
  */
 import { createTokenManager, memoryTokenStore, type SharedToken, type TokenEvent } from "@ipos/auth-core"
-import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { freePort } from "@ipos/testing"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { redisTokenStore } from "../src/index.js"
-import { clearPrefix, rawClient, testPrefix, testRedis } from "./support/redis.js"
+import { useFixture } from "./support/fixture.js"
+import { rawClient } from "./support/redis.js"
 
-let sandbox: Sandbox
-let redisUrl: string
-const prefixes: Array<string> = []
-const prefix = () => {
-  const p = testPrefix()
-  prefixes.push(p)
-  return p
-}
-
-beforeAll(async () => {
-  redisUrl = (await testRedis()).url
-  sandbox = await startSandbox()
-})
-
-afterAll(async () => {
-  await sandbox?.stop()
-  for (const p of prefixes) await clearPrefix(redisUrl, p)
-})
+const fx = useFixture()
 
 const token = (name: string, expiresIn: number): SharedToken => ({
   token: `header.${name}.signature-${name}`,
@@ -44,7 +27,7 @@ const token = (name: string, expiresIn: number): SharedToken => ({
 })
 
 /** A started store in a scope of its own, connected. */
-const started = async (keyPrefix: string, url = redisUrl) => {
+const started = async (keyPrefix: string, url = fx.redisUrl) => {
   const scope = Effect.runSync(Scope.make())
   const store = redisTokenStore({ url, keyPrefix, operationTimeoutMs: 500 })
   if (store.start !== undefined) await Effect.runPromise(Scope.provide(store.start, scope))
@@ -63,7 +46,7 @@ const waitConnected = async (store: ReturnType<typeof redisTokenStore>) => {
 
 describe("redisTokenStore", () => {
   it("the first acquisition runs and shares; the next one adopts without running", async () => {
-    const { store, close } = await started(prefix())
+    const { store, close } = await started(fx.prefix())
     try {
       await waitConnected(store)
       const a = token("a", 60_000)
@@ -77,7 +60,7 @@ describe("redisTokenStore", () => {
   })
 
   it("a token refused by `adopt` is replaced, and the replacement is what the store then holds", async () => {
-    const { store, close } = await started(prefix())
+    const { store, close } = await started(fx.prefix())
     try {
       await waitConnected(store)
       const a = token("a", 60_000)
@@ -93,9 +76,9 @@ describe("redisTokenStore", () => {
   })
 
   it("invalidate removes the shared token only while it is still that token", async () => {
-    const p = prefix()
+    const p = fx.prefix()
     const { store, close } = await started(p)
-    const redis = await rawClient(redisUrl)
+    const redis = await rawClient(fx.redisUrl)
     try {
       await waitConnected(store)
       const a = token("a", 60_000)
@@ -114,9 +97,9 @@ describe("redisTokenStore", () => {
   })
 
   it("a former holder whose lease expired cannot overwrite a newer token", async () => {
-    const p = prefix()
+    const p = fx.prefix()
     const { store, close } = await started(p)
-    const redis = await rawClient(redisUrl)
+    const redis = await rawClient(fx.redisUrl)
     try {
       await waitConnected(store)
       const newer = token("newer", 120_000)
@@ -146,13 +129,13 @@ describe("redisTokenStore", () => {
   })
 
   it("keys name the credential set by its hash, never the API key", async () => {
-    const p = prefix()
-    const redis = await rawClient(redisUrl)
+    const p = fx.prefix()
+    const redis = await rawClient(fx.redisUrl)
     const tokens = createTokenManager({
       apiKey: "demo-merchant-api-key",
       secretKey: "demo-merchant-secret-key",
-      baseUrl: sandbox.url,
-      store: redisTokenStore({ url: redisUrl, keyPrefix: p })
+      baseUrl: fx.sandbox.url,
+      store: redisTokenStore({ url: fx.redisUrl, keyPrefix: p })
     })
     try {
       await new Promise((r) => setTimeout(r, 300))
@@ -175,8 +158,8 @@ describe("redisTokenStore", () => {
     const tokens = createTokenManager({
       apiKey: "demo-merchant-api-key",
       secretKey: "demo-merchant-secret-key",
-      baseUrl: sandbox.url,
-      store: redisTokenStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix() })
+      baseUrl: fx.sandbox.url,
+      store: redisTokenStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: fx.prefix() })
     })
     tokens.onEvent((e) => events.push(e))
     try {

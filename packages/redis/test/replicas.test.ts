@@ -1,37 +1,21 @@
 /**
  * Many processes, one token: real child processes sharing the Redis store, against the sandbox.
  */
-import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { clearPrefix, rawClient, startOwnRedis, testPrefix, testRedis } from "./support/redis.js"
+import { startSandbox } from "@ipos/auth-sandbox"
+import { describe, expect, it } from "vitest"
+import { useFixture } from "./support/fixture.js"
+import { rawClient, startOwnRedis } from "./support/redis.js"
 import { startReplica } from "./support/replicas.js"
 
-let sandbox: Sandbox
-let redisUrl: string
-const prefixes: Array<string> = []
-const prefix = () => {
-  const p = testPrefix()
-  prefixes.push(p)
-  return p
-}
+const fx = useFixture()
 
-beforeAll(async () => {
-  redisUrl = (await testRedis()).url
-  sandbox = await startSandbox()
-})
-
-afterAll(async () => {
-  await sandbox?.stop()
-  for (const p of prefixes) await clearPrefix(redisUrl, p)
-})
-
-const authentications = () => sandbox.counters().requests["/v1/authenticate-token"]
-const refreshes = () => sandbox.counters().requests["/v1/refresh-token"]
+const authentications = () => fx.sandbox.counters().requests["/v1/authenticate-token"]
+const refreshes = () => fx.sandbox.counters().requests["/v1/refresh-token"]
 
 describe("replicas sharing one token through Redis", () => {
   it("8 processes × 1,000 concurrent cold callers make exactly 1 authentication", async () => {
-    sandbox.reset()
-    const env = { REPLICA_SANDBOX_URL: sandbox.url, REPLICA_REDIS_URL: redisUrl, REPLICA_PREFIX: prefix() }
+    fx.sandbox.reset()
+    const env = { REPLICA_SANDBOX_URL: fx.sandbox.url, REPLICA_REDIS_URL: fx.redisUrl, REPLICA_PREFIX: fx.prefix() }
     const replicas = Array.from({ length: 8 }, () => startReplica({ ...env, REPLICA_CALLERS: "1000" }))
     const reports = await Promise.all(replicas.map((r) => r.report))
     expect(reports.map((r) => r.errorCount)).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
@@ -42,19 +26,19 @@ describe("replicas sharing one token through Redis", () => {
   }, 120_000)
 
   it("a lock holder killed mid-authentication: another process takes over after the lease, no caller error, at most 2 authentications", async () => {
-    sandbox.reset()
-    sandbox.setFaults({ delayMs: 3000 })
-    const p = prefix()
+    fx.sandbox.reset()
+    fx.sandbox.setFaults({ delayMs: 3000 })
+    const p = fx.prefix()
     const env = {
-      REPLICA_SANDBOX_URL: sandbox.url,
-      REPLICA_REDIS_URL: redisUrl,
+      REPLICA_SANDBOX_URL: fx.sandbox.url,
+      REPLICA_REDIS_URL: fx.redisUrl,
       REPLICA_PREFIX: p,
       REPLICA_LEASE_MS: "1500",
       REPLICA_CALLERS: "100"
     }
     const holder = startReplica(env)
     holder.report.catch(() => {})
-    const redis = await rawClient(redisUrl)
+    const redis = await rawClient(fx.redisUrl)
     try {
       // The holder has the lock: its authentication is held up by the sandbox's delay.
       for (let i = 0; i < 200 && (await redis.keys(`${p}:*:lock`)).length === 0; i++) await sleep(50)
@@ -70,23 +54,23 @@ describe("replicas sharing one token through Redis", () => {
       expect(authentications()).toBeGreaterThanOrEqual(1)
     } finally {
       redis.destroy()
-      sandbox.clearFaults()
+      fx.sandbox.clearFaults()
     }
   }, 120_000)
 
   it("with an encryption key the raw value in Redis does not contain the JWT", async () => {
-    sandbox.reset()
-    const p = prefix()
+    fx.sandbox.reset()
+    const p = fx.prefix()
     const report = await startReplica({
-      REPLICA_SANDBOX_URL: sandbox.url,
-      REPLICA_REDIS_URL: redisUrl,
+      REPLICA_SANDBOX_URL: fx.sandbox.url,
+      REPLICA_REDIS_URL: fx.redisUrl,
       REPLICA_PREFIX: p,
       REPLICA_CALLERS: "1",
       REPLICA_TOKEN_KEY: "a test key, not a secret",
       REPLICA_PRINT_TOKEN: "1"
     }).report
     expect(report.errorCount).toBe(0)
-    const redis = await rawClient(redisUrl)
+    const redis = await rawClient(fx.redisUrl)
     try {
       const [key] = await redis.keys(`${p}:*:token`)
       const raw = await redis.hGet(key ?? "", "v")
@@ -101,12 +85,12 @@ describe("replicas sharing one token through Redis", () => {
   }, 60_000)
 
   it("Redis stopped mid-run and started again: no caller error, no expired token, sharing resumes", async () => {
-    sandbox.reset()
+    fx.sandbox.reset()
     const own = await startOwnRedis()
-    const p = prefix()
+    const p = fx.prefix()
     try {
       const env = {
-        REPLICA_SANDBOX_URL: sandbox.url,
+        REPLICA_SANDBOX_URL: fx.sandbox.url,
         REPLICA_REDIS_URL: own.url,
         REPLICA_PREFIX: p,
         REPLICA_MODE: "run",
@@ -146,8 +130,8 @@ describe("replicas sharing one token through Redis", () => {
     try {
       const env = {
         REPLICA_SANDBOX_URL: short.url,
-        REPLICA_REDIS_URL: redisUrl,
-        REPLICA_PREFIX: prefix(),
+        REPLICA_REDIS_URL: fx.redisUrl,
+        REPLICA_PREFIX: fx.prefix(),
         REPLICA_MODE: "run",
         REPLICA_DURATION_MS: String(durationMs),
         REPLICA_PERIOD_MS: "100"
