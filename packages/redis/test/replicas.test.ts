@@ -94,7 +94,7 @@ describe("replicas sharing one token through Redis", () => {
         REPLICA_REDIS_URL: own.url,
         REPLICA_PREFIX: p,
         REPLICA_MODE: "run",
-        REPLICA_DURATION_MS: "9000",
+        REPLICA_DURATION_MS: "15000",
         REPLICA_OP_TIMEOUT_MS: "300"
       }
       const replicas = [startReplica(env), startReplica(env), startReplica(env)]
@@ -106,7 +106,18 @@ describe("replicas sharing one token through Redis", () => {
       for (const r of replicas) r.child.kill("SIGUSR2")
       await sleep(1000)
       await own.start()
-      await sleep(2500)
+      // Every replica reconnected (a client and a subscriber each), however slow the machine.
+      const probe = await rawClient(own.url)
+      try {
+        for (let i = 0; i < 300; i++) {
+          const clients = (await probe.sendCommand(["CLIENT", "LIST"])) as string
+          if (clients.trim().split("\n").length >= 1 + 2 * replicas.length) break
+          await sleep(100)
+        }
+      } finally {
+        probe.destroy()
+      }
+      await sleep(300)
       const before = authentications()
       // Back: the next acquisition is shared again.
       for (const r of replicas) r.child.kill("SIGUSR2")
@@ -147,8 +158,9 @@ describe("replicas sharing one token through Redis", () => {
       expect(reports.map((r) => r.errorCount)).toEqual(Array(8).fill(0))
       expect(reports.map((r) => r.expired)).toEqual(Array(8).fill(0))
       expect(counts["/v1/authenticate-token"]).toBe(1)
-      // Shared: about one refresh per token lifetime boundary (30 s / 4…9 s: 3 to 8 in all).
-      expect(acquisitions).toBeLessThanOrEqual(9)
+      // Shared: about one refresh per boundary (30 s / 4…9 s: 3 to 8 refreshes), with room for a
+      // loaded machine; unshared it would be at least 24.
+      expect(acquisitions).toBeLessThanOrEqual(12)
     } finally {
       await short.stop()
     }
