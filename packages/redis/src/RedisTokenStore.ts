@@ -28,6 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redis from "effect/persistence/Redis"
 import * as Queue from "effect/Queue"
+import * as References from "effect/References"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { makeSealer, type Sealer, tokenId } from "./Encryption.js"
@@ -283,6 +284,10 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
               }
             }),
             attempt
+          ).pipe(
+            // node-redis reports every failed reconnection attempt; the manager's StoreDegraded
+            // event (once per episode) is the signal, not a warning every second.
+            Effect.provideService(References.MinimumLogLevel, "Error")
           )
         )
         if (Exit.isSuccess(built)) {
