@@ -2,13 +2,21 @@
  * The store on a real Redis, in one process: what it writes, the compare-and-set scripts, and the
  * fallback when Redis cannot be used.
  */
-import { createTokenManager, memoryTokenStore, type SharedToken, type TokenEvent } from "@ipos/auth-core"
+import {
+  AuthApi,
+  createTokenManager,
+  makeTokenManager,
+  memoryTokenStore,
+  type SharedToken,
+  type TokenEvent
+} from "@ipos/auth-core"
 import { freePort } from "@ipos/testing"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import { describe, expect, it } from "vitest"
-import { redisTokenStore } from "../src/index.js"
+import { RedisTokenStore, redisTokenStore } from "../src/index.js"
 import { useFixture } from "./support/fixture.js"
 import { rawClient } from "./support/redis.js"
 
@@ -172,6 +180,34 @@ describe("redisTokenStore", () => {
       expect(degraded[0]).toMatchObject({ reason: "Redis: not connected" })
     } finally {
       await tokens.close()
+    }
+  })
+
+  it("Effect API: RedisTokenStore.layer is the TokenStore of makeTokenManager", async () => {
+    const p = fx.prefix()
+    const program = Effect.gen(function* () {
+      const manager = yield* makeTokenManager()
+      // The layer connects in the background.
+      yield* Effect.sleep(300)
+      return Redacted.value(yield* manager.getToken())
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(RedisTokenStore.layer({ url: fx.redisUrl, keyPrefix: p })),
+      Effect.provide(
+        AuthApi.layer({
+          credentials: { apiKey: "demo-merchant-api-key", secretKey: "demo-merchant-secret-key" },
+          baseUrl: fx.sandbox.url
+        })
+      )
+    )
+    const token = await Effect.runPromise(program)
+    const redis = await rawClient(fx.redisUrl)
+    try {
+      const [key] = await redis.keys(`${p}:*:token`)
+      const stored = JSON.parse((await redis.hGet(key ?? "", "v")) ?? "{}") as { token?: string }
+      expect(stored.token).toBe(token)
+    } finally {
+      redis.destroy()
     }
   })
 
