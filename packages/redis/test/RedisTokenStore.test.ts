@@ -18,7 +18,7 @@ import * as Scope from "effect/Scope"
 import { describe, expect, it } from "vitest"
 import { RedisTokenStore, redisTokenStore } from "../src/index.js"
 import { useFixture } from "./support/fixture.js"
-import { rawClient } from "./support/redis.js"
+import { rawClient, startOwnRedis } from "./support/redis.js"
 
 const fx = useFixture()
 
@@ -43,9 +43,9 @@ const started = async (keyPrefix: string, url = fx.redisUrl) => {
   return { store, close }
 }
 
-const waitConnected = async (store: ReturnType<typeof redisTokenStore>) => {
+const waitConnected = async (store: ReturnType<typeof redisTokenStore>, probe = "probe") => {
   for (let i = 0; i < 100; i++) {
-    const degraded = await Effect.runPromise(store.invalidate("probe", "nothing"))
+    const degraded = await Effect.runPromise(store.invalidate(probe, "nothing"))
     if (degraded === undefined) return
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -208,6 +208,42 @@ describe("redisTokenStore", () => {
       expect(stored.token).toBe(token)
     } finally {
       redis.destroy()
+    }
+  })
+
+  it("an ACL user in the URL: the store works as that user, within its key pattern", async () => {
+    const own = await startOwnRedis()
+    const admin = await rawClient(own.url)
+    try {
+      const p = `acl-test:${fx.prefix()}`
+      await admin.sendCommand([
+        "ACL",
+        "SETUSER",
+        "ipos-store",
+        "on",
+        ">store-test-password",
+        `~${p}:*`,
+        `&${p}:*`,
+        "+@all"
+      ])
+      await admin.sendCommand(["ACL", "SETUSER", "default", "off"])
+      const url = own.url.replace("redis://", "redis://ipos-store:store-test-password@")
+      const { store, close } = await started(p, url)
+      try {
+        await waitConnected(store, "k")
+        const a = token("a", 60_000)
+        expect(await Effect.runPromise(store.acquire("k", () => true, Effect.succeed(a)))).toEqual({
+          token: a,
+          from: "self",
+          degraded: undefined
+        })
+        expect(await admin.exists(`${p}:{k}:token`)).toBe(1)
+      } finally {
+        await close()
+      }
+    } finally {
+      admin.destroy()
+      await own.stop()
     }
   })
 
