@@ -1,10 +1,11 @@
 /**
  * Many processes, one token: real child processes sharing the Redis store, against the sandbox.
  */
+import { rmSync } from "node:fs"
 import { startSandbox } from "@ipos/auth-sandbox"
 import { describe, expect, it } from "vitest"
 import { useFixture } from "./support/fixture.js"
-import { rawClient, startOwnRedis } from "./support/redis.js"
+import { rawClient, selfSignedCertificate, startOwnRedis } from "./support/redis.js"
 import { startReplica } from "./support/replicas.js"
 
 const fx = useFixture()
@@ -81,6 +82,31 @@ describe("replicas sharing one token through Redis", () => {
       expect(raw).not.toContain(jwt.split(".")[2])
     } finally {
       redis.destroy()
+    }
+  }, 60_000)
+
+  it("rediss:// (TLS): the replicas share through a TLS-only Redis", async () => {
+    fx.sandbox.reset()
+    const certificate = selfSignedCertificate()
+    const own = await startOwnRedis(certificate)
+    try {
+      const env = {
+        REPLICA_SANDBOX_URL: fx.sandbox.url,
+        REPLICA_REDIS_URL: own.url,
+        REPLICA_PREFIX: fx.prefix(),
+        REPLICA_CALLERS: "10",
+        REPLICA_WARMUP_MS: "2000",
+        // Trust the test's own certificate authority, as a deployment would its CA.
+        NODE_EXTRA_CA_CERTS: certificate.cert
+      }
+      expect(own.url.startsWith("rediss://")).toBe(true)
+      const reports = await Promise.all([startReplica(env).report, startReplica(env).report])
+      expect(reports.map((r) => r.errorCount)).toEqual([0, 0])
+      expect(reports.map((r) => r.events.StoreDegraded ?? 0)).toEqual([0, 0])
+      expect(authentications()).toBe(1)
+    } finally {
+      await own.stop()
+      rmSync(certificate.dir, { recursive: true, force: true })
     }
   }, 60_000)
 

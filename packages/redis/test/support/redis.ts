@@ -4,7 +4,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
+import { mkdtempSync } from "node:fs"
 import { connect } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { freePort } from "@ipos/testing"
 import { createClient } from "redis"
 
@@ -32,14 +35,20 @@ export interface OwnRedis {
   readonly start: () => Promise<void>
 }
 
-export const startOwnRedis = async (): Promise<OwnRedis> => {
+/** With `tls`, the server speaks TLS only (`rediss://`), with this certificate and key. */
+export const startOwnRedis = async (tls?: { readonly cert: string; readonly key: string }): Promise<OwnRedis> => {
   if (!hasRedisServer()) {
     throw new Error(`redis-server is not on PATH; this test starts and stops its own server. ${HOW_TO}`)
   }
   const port = await freePort()
   let child: ChildProcess | undefined
   const start = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    const listen =
+      tls === undefined
+        ? ["--port", String(port)]
+        : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key]
+    const rest = tls === undefined ? [] : ["--tls-ca-cert-file", tls.cert, "--tls-auth-clients", "no"]
+    child = spawn("redis-server", [...listen, ...rest, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
       stdio: "ignore"
     })
     for (let i = 0; i < 100 && !(await reachable(port)); i++) await new Promise((r) => setTimeout(r, 50))
@@ -53,7 +62,7 @@ export const startOwnRedis = async (): Promise<OwnRedis> => {
     await exited
   }
   await start()
-  return { url: `redis://127.0.0.1:${port}`, stop, start }
+  return { url: `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}`, stop, start }
 }
 
 let shared: Promise<{ url: string; stop: () => Promise<void> }> | undefined
@@ -91,4 +100,32 @@ export const clearPrefix = async (url: string, prefix: string): Promise<void> =>
   } finally {
     client.destroy()
   }
+}
+
+/** A self-signed certificate for 127.0.0.1 in a temporary directory (needs `openssl` on PATH). */
+export const selfSignedCertificate = (): { readonly cert: string; readonly key: string; readonly dir: string } => {
+  const dir = mkdtempSync(join(tmpdir(), "ipos-redis-tls-"))
+  const cert = join(dir, "cert.pem")
+  const key = join(dir, "key.pem")
+  const made = spawnSync("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost"
+  ])
+  if (made.status !== 0) {
+    throw new Error("the rediss:// test makes a self-signed certificate with `openssl`: put openssl on PATH")
+  }
+  return { cert, key, dir }
 }
