@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-
 import * as http from "node:http"
 import type { Duplex } from "node:stream"
 import type { CreateTokenManagerOptions, PromiseTokenManager } from "@ipos/auth-core"
