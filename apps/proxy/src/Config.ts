@@ -25,6 +25,8 @@ export interface ProxyConfig {
   readonly expiryMinutes: number | undefined
   readonly env: string | undefined
   readonly authUrl: string | undefined
+  /** Redis shared with the other proxies (`--redis` / `IPOS_REDIS_URL`): one token for all of them. */
+  readonly redisUrl: string | undefined
   readonly connectTimeoutMs: number
   readonly responseTimeoutMs: number
   /** Longest silence between two chunks of a response body, then the response is cut; 0 = none. */
@@ -115,6 +117,12 @@ export const flags: ReadonlyArray<FlagSpec> = [
   { name: "expiry", value: "MIN", env: "IPOS_TOKEN_EXPIRY_MINUTES", help: "requested token lifetime, 30…1440 minutes" },
   { name: "env", value: "E", env: "IPOS_ENV", help: "sandbox (default) or production" },
   { name: "auth-url", value: "URL", env: "IPOS_AUTH_URL", help: "auth service base URL override (a local sandbox)" },
+  {
+    name: "redis",
+    value: "URL",
+    env: "IPOS_REDIS_URL",
+    help: "share one token with the other proxies through this Redis (redis:// or rediss://)"
+  },
   {
     name: "token-header",
     value: "NAME",
@@ -280,6 +288,10 @@ export const parseCommand = (
     if (Result.isFailure(n)) return Result.fail(n.failure)
     numbers[name] = n.success
   }
+  const redisUrl = given.get("redis") ?? nonEmpty(env.IPOS_REDIS_URL)
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    return usage(`${given.has("redis") ? "--redis" : "IPOS_REDIS_URL"}: expected a redis:// or rediss:// URL`)
+  }
   const expiryText = given.get("expiry")
   const expiryMinutes = expiryText === undefined ? undefined : Number(expiryText)
   if (expiryText !== undefined && !/^\d+$/.test(expiryText)) return usage("--expiry: expected whole minutes")
@@ -295,6 +307,7 @@ export const parseCommand = (
       expiryMinutes,
       env: given.get("env"),
       authUrl: given.get("auth-url"),
+      redisUrl,
       connectTimeoutMs: numbers["connect-timeout"]!,
       responseTimeoutMs: numbers["response-timeout"]!,
       bodyTimeoutMs: numbers["body-timeout"]!,

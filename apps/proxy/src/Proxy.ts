@@ -8,6 +8,7 @@ import * as http from "node:http"
 import type { Duplex } from "node:stream"
 import type { CreateTokenManagerOptions, PromiseTokenManager } from "@ipos/auth-core"
 import { createNodeTokenManager } from "@ipos/auth-core/node"
+import { redisTokenStore } from "@ipos/auth-redis"
 import * as Result from "effect/Result"
 import { buildConnector, Pool } from "undici"
 import { makeAdmin, reservedPrefix } from "./Admin.js"
@@ -100,7 +101,11 @@ export const makeTokens = (
     env: config.env as CreateTokenManagerOptions["env"],
     baseUrl: config.authUrl,
     expiryMinutes: config.expiryMinutes,
-    keepFresh: true
+    keepFresh: true,
+    store:
+      config.redisUrl === undefined
+        ? undefined
+        : redisTokenStore({ url: config.redisUrl, encryptionKey: env.IPOS_REDIS_TOKEN_KEY || undefined })
   })
   const error = tokens.status().lastError
   return error?.kind === "validation" ? Result.fail(error.message) : Result.succeed(tokens)

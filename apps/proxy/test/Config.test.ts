@@ -86,3 +86,22 @@ describe("parseCommand", () => {
     expect(parseCommand(["--version"], {})).toEqual(Result.succeed({ _tag: "Version" }))
   })
 })
+
+describe("parseCommand --redis", () => {
+  it("takes --redis, else IPOS_REDIS_URL, else no shared store", () => {
+    const upstream = ["--upstream", "http://u"]
+    expect(run([...upstream, "--redis", "rediss://app:pw@r:6380"]).redisUrl).toBe("rediss://app:pw@r:6380")
+    expect(run(upstream, { IPOS_REDIS_URL: "redis://127.0.0.1:6379" }).redisUrl).toBe("redis://127.0.0.1:6379")
+    expect(run([...upstream, "--redis", "redis://a:1"], { IPOS_REDIS_URL: "redis://b:2" }).redisUrl).toBe("redis://a:1")
+    expect(run(upstream, { IPOS_REDIS_URL: "" }).redisUrl).toBeUndefined()
+  })
+
+  it("refuses a URL that is not redis:// or rediss://", () => {
+    expect(usage(["--upstream", "http://u", "--redis", "http://r"])).toBe(
+      "--redis: expected a redis:// or rediss:// URL (see --help)"
+    )
+    expect(usage(["--upstream", "http://u"], { IPOS_REDIS_URL: "127.0.0.1:6379" })).toBe(
+      "IPOS_REDIS_URL: expected a redis:// or rediss:// URL (see --help)"
+    )
+  })
+})

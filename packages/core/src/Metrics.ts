@@ -143,3 +143,22 @@ export const expiresAt = Metric.gauge("ipos_auth_token_expires_at_seconds", {
 export const degraded = Metric.gauge("ipos_auth_degraded", {
   description: "1 while a valid token is served but background refreshes keep failing"
 })
+
+/**
+ * Store trouble: acquisitions and invalidations that could not use the shared token store (Redis
+ * down, slow or refusing) and ran in this process alone.
+ *
+ * @example
+ * ```ts
+ * import { Metric } from "effect"
+ * import { Metrics } from "@ipos/auth-core"
+ * Metric.value(Metrics.storeDegradedTotal)
+ * ```
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const storeDegradedTotal = Metric.counter("ipos_auth_store_degraded_total", {
+  description: "Acquisitions and invalidations that could not use the shared token store",
+  incremental: true
+})

@@ -186,6 +186,40 @@ export interface Evicted extends EventBase {
 }
 
 /**
+ * The shared token store (Redis) could not be used: this process acquires on its own until it
+ * can again. `reason` says what went wrong (never a secret).
+ *
+ * @example
+ * ```ts
+ * import type { StoreDegraded } from "@ipos/auth-core"
+ * const warn = (e: StoreDegraded) => console.warn(`token store: ${e.reason}`)
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StoreDegraded extends EventBase {
+  readonly _tag: "StoreDegraded"
+  readonly reason: string
+}
+
+/**
+ * The shared token store works again: tokens are shared again.
+ *
+ * @example
+ * ```ts
+ * import type { StoreRecovered } from "@ipos/auth-core"
+ * const info = (e: StoreRecovered) => console.info(`token store back for ${e.scope}`)
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StoreRecovered extends EventBase {
+  readonly _tag: "StoreRecovered"
+}
+
+/**
  * Any lifecycle event.
  *
  * @example
@@ -208,6 +242,8 @@ export type TokenEvent =
   | Degraded
   | Recovered
   | Evicted
+  | StoreDegraded
+  | StoreRecovered
 
 /**
  * One line describing an event, for logs.
@@ -242,5 +278,9 @@ export const formatEvent = (event: TokenEvent): string => {
       return `Recovered ${event.scope} ${event.fingerprint}`
     case "Evicted":
       return `Evicted ${event.scope} ${event.credentialsId} (${event.reason})`
+    case "StoreDegraded":
+      return `StoreDegraded ${event.scope}: ${event.reason}; acquiring in this process alone`
+    case "StoreRecovered":
+      return `StoreRecovered ${event.scope}: sharing tokens again`
   }
 }

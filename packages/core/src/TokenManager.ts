@@ -31,6 +31,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as EffectScope from "effect/Scope"
 import type * as Stream from "effect/Stream"
@@ -50,6 +51,7 @@ import {
 import type { RefreshPolicy } from "./RefreshWindow.js"
 import type { Scope } from "./Schemas.js"
 import type { TokenEvent } from "./TokenEvents.js"
+import { TokenStore } from "./TokenStore.js"
 import { type ValidationError, validateScope } from "./ValidationError.js"
 
 export type {
@@ -344,6 +346,10 @@ export const makeTokenManager = (
     const api = yield* AuthApi
     const credentials = yield* toCredentials(options.credentials)
     const scope = options.scope === undefined ? undefined : yield* Effect.fromResult(validateScope(options.scope))
-    const engine = yield* makeEngine(api, yield* Effect.fromResult(engineOptions({ ...options, scope, credentials })))
+    const store = Option.getOrUndefined(yield* Effect.serviceOption(TokenStore))
+    const engine = yield* makeEngine(
+      api,
+      yield* Effect.fromResult(engineOptions({ ...options, scope, credentials, store }))
+    )
     return fromEngine(engine)
   })

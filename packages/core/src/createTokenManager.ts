@@ -28,6 +28,7 @@ import type { RefreshPolicy } from "./RefreshWindow.js"
 import type { RetryPolicy } from "./Retry.js"
 import type { Environment, Scope as TokenScope } from "./Schemas.js"
 import type { TokenEvent } from "./TokenEvents.js"
+import type { TokenStoreShape } from "./TokenStore.js"
 import type { Transport } from "./Transport.js"
 import { ValidationError } from "./ValidationError.js"
 
@@ -72,6 +73,11 @@ export interface CreateTokenManagerOptions {
   readonly refreshPolicy?: Partial<RefreshPolicy> | undefined
   /** Refresh on a timer too (long-running services); default `false`. */
   readonly keepFresh?: boolean | undefined
+  /**
+   * Share tokens across processes (e.g. `redisTokenStore({ url })` from `@ipos/auth-redis`);
+   * default: nothing shared. A store is tied to the manager it is given to: one store per manager.
+   */
+  readonly store?: TokenStoreShape | undefined
 }
 
 /**
@@ -217,7 +223,8 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
           credentials,
           expiryMinutes,
           refreshPolicy: options.refreshPolicy,
-          keepFresh: options.keepFresh
+          keepFresh: options.keepFresh,
+          store: options.store
         })
       )
       return yield* makeEngine(api, checked)

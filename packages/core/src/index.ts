@@ -132,6 +132,8 @@ export {
   type Invalidated,
   type Recovered,
   type RefreshFailed,
+  type StoreDegraded,
+  type StoreRecovered,
   type TokenArrived,
   type TokenEvent
 } from "./TokenEvents.js"
@@ -145,6 +147,13 @@ export {
   type TokenState,
   type TokenStatus
 } from "./TokenManager.js"
+export {
+  memoryTokenStore,
+  type SharedToken,
+  type StoreOutcome,
+  TokenStore,
+  type TokenStoreShape
+} from "./TokenStore.js"
 export {
   isResponseBodyTooLarge,
   maxResponseBodyBytes,

@@ -29,6 +29,13 @@
  * the token, stops the timer and removes the slot's gauges; a caller waiting on an acquisition of an
  * evicted slot still gets its result.
  *
+ * Sharing across processes: with a shared `TokenStore` (Redis), an acquisition goes through the
+ * store, which either hands over a token another process put there (adopted when it is neither the
+ * token being replaced nor a refused one, and not yet due) or lets exactly one process acquire and
+ * share. Cache hits never touch the store. Store trouble never fails a caller: the store then runs
+ * the acquisition here, and the engine emits `StoreDegraded` (once) and counts it, then
+ * `StoreRecovered` when the store works again.
+ *
  * @internal
  */
 import * as Clock from "effect/Clock"
@@ -47,6 +54,7 @@ import type * as EffectScope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { AuthApiShape, IssuedToken } from "../AuthApi.js"
 import { isAuthRejection } from "../AuthError.js"
+import type { ClockOffset } from "../ClockSkew.js"
 import { type Credentials, credentialsId, makeCredentials } from "../Credentials.js"
 import { type AuthFailure, type FailureSummary, summarize } from "../Failure.js"
 import { ManagerClosed } from "../ManagerClosed.js"
@@ -54,9 +62,11 @@ import * as Metrics from "../Metrics.js"
 import { backgroundRetryDelay, planRefresh, type RefreshPolicy, validateRefreshPolicy } from "../RefreshWindow.js"
 import type { Scope } from "../Schemas.js"
 import type { TokenEvent } from "../TokenEvents.js"
+import { memoryTokenStore, type SharedToken, type TokenStoreShape } from "../TokenStore.js"
 import { MalformedResponse } from "../TransportError.js"
 import { ValidationError, validateExpiryMinutes, validateScope } from "../ValidationError.js"
 import { MAX_DURATION_MS, optionalBoolean, optionalNumber } from "./options.js"
+import { shortHash } from "./redact.js"
 
 /** Public metadata of a held token. */
 export interface ManagedToken {
@@ -107,6 +117,8 @@ export interface EngineOptions {
   readonly slotIdleMs: number
   /** At most this many slots of per-request credentials; the least recently used goes first. */
   readonly maxSlots: number
+  /** Where tokens are shared between processes (`memoryTokenStore`: nowhere). */
+  readonly store: TokenStoreShape
 }
 
 export interface Held {
@@ -129,6 +141,8 @@ export interface Slot {
   readonly scope: Scope
   readonly credentials: Credentials | undefined
   readonly credentialsId: string
+  /** The slot's name in a shared store: hashes of the server and credential set, and the scope. */
+  readonly storeKey: string
   /**
    * The slot's key in the map of per-request credentials (it holds the key values: `Redacted`);
    * `undefined` for the pinned slots of the manager's own credentials.
@@ -192,6 +206,16 @@ export interface Engine {
 }
 
 const NEAR_EXPIRY_SHARE_OF_WINDOW = 0.25
+
+/** A number in [0, 1) drawn from a token's characters (FNV-1a): the same in every process. */
+export const tokenUniform = (token: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < token.length; i++) {
+    h ^= token.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) / 0x1_0000_0000
+}
 /** Defaults of the per-request slot bounds. */
 export const defaultSlotIdleMs = 15 * 60_000
 export const defaultMaxSlots = 10_000
@@ -245,6 +269,9 @@ export const makeEngine = (
     )
     const listeners = new Set<(event: TokenEvent) => void>()
     const policy = options.refreshPolicy
+    const store = options.store
+    if (store.start !== undefined) yield* store.start
+    const serverId = shortHash(api.baseUrl)
     const defaultCredentials = options.credentials ?? api.credentials
     if (defaultCredentials === undefined) {
       return yield* new ValidationError({
@@ -267,23 +294,27 @@ export const makeEngine = (
       PubSub.publishUnsafe(pubsub, event)
     }
 
-    const makeSlot = (scope: Scope, credentials: Credentials | undefined, key?: string): Slot => ({
-      scope,
-      credentials,
-      credentialsId: credentialsId(credentials ?? defaultCredentials),
-      key: key === undefined ? undefined : Redacted.make(key),
-      lastUsedMono: Number.NEGATIVE_INFINITY,
-      detached: false,
-      held: undefined,
-      inflight: undefined,
-      failures: 0,
-      lastError: undefined,
-      nextAttemptMono: Number.NEGATIVE_INFINITY,
-      degraded: false,
-      timer: undefined,
-      refused: undefined,
-      dueOnArrival: 0
-    })
+    const makeSlot = (scope: Scope, credentials: Credentials | undefined, key?: string): Slot => {
+      const id = credentialsId(credentials ?? defaultCredentials)
+      return {
+        scope,
+        credentials,
+        credentialsId: id,
+        storeKey: `${serverId}:${id}:${scope}`,
+        key: key === undefined ? undefined : Redacted.make(key),
+        lastUsedMono: Number.NEGATIVE_INFINITY,
+        detached: false,
+        held: undefined,
+        inflight: undefined,
+        failures: 0,
+        lastError: undefined,
+        nextAttemptMono: Number.NEGATIVE_INFINITY,
+        degraded: false,
+        timer: undefined,
+        refused: undefined,
+        dueOnArrival: 0
+      }
+    }
 
     const defaultSlots = new Map<Scope, Slot>()
     // Least recently used first: a use moves a slot to the end (see `touch`).
@@ -434,8 +465,11 @@ export const makeEngine = (
           ? remaining
           : Math.max(remaining, issued.localExpiresAt - issued.localIssuedAt)
       )
-      const plan = planRefresh(lifetimeMs, policy, random.nextDoubleUnsafe())
       const value = Redacted.value(issued.token)
+      // Shared tokens: every process draws the same point in the refresh window from the token
+      // itself, so they all find it due together and one refresh serves them all; independent
+      // draws would refresh each token at the earliest of N points.
+      const plan = planRefresh(lifetimeMs, policy, store.shared ? tokenUniform(value) : random.nextDoubleUnsafe())
       const held: Held = {
         value,
         resolved: Promise.resolve(value),
@@ -490,8 +524,8 @@ export const makeEngine = (
         ]).pipe(Effect.asVoid)
       })
 
-    /** One acquisition: refresh when sensible, authenticate otherwise or when the refresh is refused. */
-    const acquire = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
+    /** One acquisition here: refresh when sensible, authenticate otherwise or when the refresh is refused. */
+    const acquireHere = (slot: Slot): Effect.Effect<Held, AuthFailure> =>
       Effect.gen(function* () {
         const current = slot.held
         const wall = wallNow()
@@ -546,6 +580,91 @@ export const makeEngine = (
         )
         return yield* Effect.fromResult(held)
       }).pipe(Effect.withSpan("ipos.token.acquire", { attributes: { "ipos.scope": slot.scope } }))
+
+    /** Store trouble is reported once per episode (event), and counted every time (metric). */
+    let storeTrouble: string | undefined
+    const reportStore = (slot: Slot, degraded: string | undefined): Effect.Effect<void> => {
+      const base = { scope: slot.scope, credentialsId: slot.credentialsId, at: wallNow() }
+      if (degraded === undefined) {
+        if (storeTrouble !== undefined) {
+          storeTrouble = undefined
+          emit({ ...base, _tag: "StoreRecovered" })
+        }
+        return Effect.void
+      }
+      if (storeTrouble === undefined) emit({ ...base, _tag: "StoreDegraded", reason: degraded })
+      storeTrouble = degraded
+      return Metric.update(Metrics.storeDegradedTotal, 1)
+    }
+
+    const toShared = (held: Held): SharedToken => ({
+      token: held.value,
+      fingerprint: held.info.fingerprint,
+      via: held.info.via,
+      createdDt: held.info.createdDt,
+      issuedAt: held.info.issuedAt,
+      expiresAt: held.info.expiresAt,
+      localIssuedAt: held.info.localExpiresAt - held.info.lifetimeMs,
+      localExpiresAt: held.info.localExpiresAt,
+      clockOffsetMs: held.info.clockOffsetMs
+    })
+
+    /** A token another process acquired, as if it had been received here now. */
+    const fromShared = (slot: Slot, shared: SharedToken): Result.Result<Held, AuthFailure> => {
+      const wall = wallNow()
+      const clockOffset: ClockOffset = { offsetMs: shared.clockOffsetMs, source: "previous" }
+      return toHeld(
+        slot,
+        {
+          token: Redacted.make(shared.token),
+          operation: shared.via,
+          scope: slot.scope,
+          claimScope: undefined,
+          fingerprint: shared.fingerprint,
+          createdDt: shared.createdDt,
+          issuedAt: shared.issuedAt,
+          expiresAt: shared.expiresAt,
+          expirySource: "exp",
+          requestedAt: wall,
+          requestedAtMonotonic: monoNow(),
+          receivedAt: wall,
+          clockOffset,
+          localExpiresAt: shared.localExpiresAt,
+          localIssuedAt: shared.localIssuedAt,
+          attempts: 1
+        },
+        shared.via
+      )
+    }
+
+    /** One acquisition, through the store when it is shared. */
+    const acquire = (slot: Slot): Effect.Effect<Held, AuthFailure> => {
+      if (!store.shared) return acquireHere(slot)
+      return Effect.suspend(() => {
+        const current = slot.held
+        let adopted: Held | undefined
+        let mine: Held | undefined
+        const adopt = (shared: SharedToken): boolean => {
+          if (shared.token === current?.value || shared.token === slot.refused) return false
+          const held = fromShared(slot, shared)
+          if (Result.isFailure(held) || due(held.success, wallNow(), monoNow())) return false
+          adopted = held.success
+          return true
+        }
+        const here = Effect.map(acquireHere(slot), (held) => {
+          mine = held
+          return toShared(held)
+        })
+        return Effect.flatMap(store.acquire(slot.storeKey, adopt, here), (outcome) =>
+          Effect.flatMap(reportStore(slot, outcome.degraded), () => {
+            const token = outcome.token.token
+            if (mine !== undefined && mine.value === token) return Effect.succeed(mine)
+            if (adopted !== undefined && adopted.value === token) return Effect.succeed(adopted)
+            return Effect.fromResult(fromShared(slot, outcome.token))
+          })
+        )
+      })
+    }
 
     const settle = (
       slot: Slot,
@@ -715,6 +834,10 @@ export const makeEngine = (
       slot.held = undefined
       slot.refused = h.value
       slot.degraded = false
+      if (store.shared) {
+        // So that every process refused this token causes one new acquisition, not one each.
+        run(Effect.flatMap(store.invalidate(slot.storeKey, h.value), (degraded) => reportStore(slot, degraded)))
+      }
       emit({
         scope: slot.scope,
         credentialsId: slot.credentialsId,
@@ -851,6 +974,7 @@ export interface EngineInput {
   readonly refreshFailuresBeforeReauthenticate?: number | undefined
   readonly slotIdleMs?: number | undefined
   readonly maxSlots?: number | undefined
+  readonly store?: TokenStoreShape | undefined
 }
 
 /** The engine options, checked (a `ValidationError`: nothing is sent), with defaults applied. */
@@ -886,6 +1010,7 @@ export const engineOptions = (input: EngineInput): Result.Result<EngineOptions, 
       keepFresh,
       refreshFailuresBeforeReauthenticate,
       slotIdleMs,
-      maxSlots
+      maxSlots,
+      store: input.store ?? memoryTokenStore
     }
   })
