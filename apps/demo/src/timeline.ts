@@ -53,5 +53,9 @@ export const describeEvent = (event: TokenEvent): TimelineEntry => {
       return entry("Recovered", `${event.fingerprint} · refreshes work again`, "good")
     case "Evicted":
       return entry("Evicted", `${event.fingerprint ?? "no token"} dropped (${event.reason})`, "info")
+    case "StoreDegraded":
+      return entry("Shared store unreachable", `${event.reason} · acquiring in this page alone`, "warn")
+    case "StoreRecovered":
+      return entry("Shared store back", "tokens are shared again", "good")
   }
 }

@@ -68,7 +68,14 @@ const cases: ReadonlyArray<readonly [TokenEvent, string, string, string]> = [
     "Evicted",
     "no token dropped (explicit)",
     "info"
-  ]
+  ],
+  [
+    { ...base, _tag: "StoreDegraded", reason: "timeout" },
+    "Shared store unreachable",
+    "timeout · acquiring in this page alone",
+    "warn"
+  ],
+  [{ ...base, _tag: "StoreRecovered" }, "Shared store back", "tokens are shared again", "good"]
 ]
 
 describe("describeEvent", () => {
