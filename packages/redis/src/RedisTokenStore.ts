@@ -130,6 +130,11 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
 
   let redis: Redis.Redis["Service"] | undefined
   let sealer: Sealer | undefined
+  // Done once the first connection attempt has ended, either way. Until then an operation waits for
+  // it rather than failing: on a cold deploy every replica's first miss comes right after start-up,
+  // and falling back to a local acquisition then would be the very stampede the store prevents.
+  const firstAttempt = Deferred.makeUnsafe<void>()
+  const connectTimeoutMs = Math.max(1000, Duration.toMillis(opTimeout) * 2)
   const waiters = new Map<string, Set<Deferred.Deferred<void>>>()
 
   const wake = (key: string): void => {
@@ -140,8 +145,15 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
   }
 
   /** A Redis operation, bounded by the per-operation timeout; any trouble is a `StoreTrouble`. */
+  const connected = Effect.suspend(() =>
+    Deferred.isDoneUnsafe(firstAttempt)
+      ? Effect.void
+      : Deferred.await(firstAttempt).pipe(
+          Effect.timeoutOrElse({ duration: Duration.millis(connectTimeoutMs), orElse: () => Effect.void })
+        )
+  )
   const op = <A>(f: (r: Redis.Redis["Service"]) => Effect.Effect<A, Redis.RedisError>) =>
-    Effect.suspend(() =>
+    Effect.andThen(connected, () =>
       redis === undefined
         ? Effect.fail(new StoreTrouble("Redis: not connected"))
         : f(redis).pipe(
@@ -278,7 +290,7 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
               url: options.url,
               disableOfflineQueue: true,
               socket: {
-                connectTimeout: Math.max(1000, Duration.toMillis(opTimeout) * 2),
+                connectTimeout: connectTimeoutMs,
                 // Keep reconnecting while the manager lives: sharing resumes when Redis is back.
                 reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000)
               }
@@ -293,7 +305,9 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
         if (Exit.isSuccess(built)) {
           redis = Context.get(built.value, Redis.Redis)
           yield* Effect.forkIn(listen(redis), scope)
+          Deferred.doneUnsafe(firstAttempt, Exit.void)
         } else {
+          Deferred.doneUnsafe(firstAttempt, Exit.void)
           yield* Scope.close(attempt, Exit.void)
           yield* Effect.sleep(1000)
         }

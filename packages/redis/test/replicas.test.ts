@@ -26,6 +26,19 @@ describe("replicas sharing one token through Redis", () => {
     expect(refreshes()).toBe(0)
   }, 120_000)
 
+  it("callers at the very start of 8 processes wait for the connection: still exactly 1 authentication", async () => {
+    fx.sandbox.reset()
+    const env = { REPLICA_SANDBOX_URL: fx.sandbox.url, REPLICA_REDIS_URL: fx.redisUrl, REPLICA_PREFIX: fx.prefix() }
+    // No warm-up: the first miss comes while the store is still connecting, as on a cold deploy.
+    const replicas = Array.from({ length: 8 }, () =>
+      startReplica({ ...env, REPLICA_CALLERS: "10", REPLICA_WARMUP_MS: "0" })
+    )
+    const reports = await Promise.all(replicas.map((r) => r.report))
+    expect(reports.map((r) => r.errorCount)).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
+    expect(reports.map((r) => r.events.StoreDegraded ?? 0)).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
+    expect(authentications()).toBe(1)
+  }, 120_000)
+
   it("a lock holder killed mid-authentication: another process takes over after the lease, no caller error, at most 2 authentications", async () => {
     fx.sandbox.reset()
     fx.sandbox.setFaults({ delayMs: 3000 })
@@ -68,9 +81,12 @@ describe("replicas sharing one token through Redis", () => {
       REPLICA_PREFIX: p,
       REPLICA_CALLERS: "1",
       REPLICA_TOKEN_KEY: "a test key, not a secret",
-      REPLICA_PRINT_TOKEN: "1"
+      REPLICA_PRINT_TOKEN: "1",
+      // What is checked is the stored value: a slow machine must not make the write time out.
+      REPLICA_OP_TIMEOUT_MS: "5000"
     }).report
     expect(report.errorCount).toBe(0)
+    expect(report.events.StoreDegraded ?? 0).toBe(0)
     const redis = await rawClient(fx.redisUrl)
     try {
       const [key] = await redis.keys(`${p}:*:token`)
