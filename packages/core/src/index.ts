@@ -66,6 +66,12 @@ export {
   makeAuthConfig,
   requireCredentials
 } from "./Config.js"
+export {
+  credentialFileNames,
+  type ReadTextFile,
+  readSecretFile,
+  resolveCredentialFiles
+} from "./CredentialFiles.js"
 export { type Credentials, type CredentialsInput, credentialsId, makeCredentials } from "./Credentials.js"
 export {
   type CreateTokenManagerOptions,
@@ -175,3 +181,12 @@ export {
   validateScope,
   validateToken
 } from "./ValidationError.js"
+export {
+  type CredentialSet,
+  type CredentialsProvider,
+  createRotatingTokenManager,
+  type RotatingTokenManager,
+  type RotatingTokenManagerOptions,
+  type RotationEvent,
+  type RotationOutcome
+} from "./RotatingTokenManager.js"
