@@ -21,7 +21,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
-import { credentialFileNames, readSecretFile } from "./CredentialFiles.js"
+import { bothSet, credentialFileNames, readSecretFile } from "./CredentialFiles.js"
 import { type Credentials, makeCredentials } from "./Credentials.js"
 import type { Environment, Scope } from "./Schemas.js"
 import {
@@ -199,8 +199,7 @@ const keyFromEnv = (
 ): Result.Result<Option.Option<Redacted.Redacted<string>>, ValidationError> => {
   const path = Option.getOrUndefined(file)
   if (path === undefined || path === "") return Result.succeed(value)
-  if (Option.isSome(value) && Redacted.value(value.value) !== "")
-    return Result.fail(new ValidationError({ field: name, reason: `must not be set together with ${fileName} (use one)` }))
+  if (Option.isSome(value) && Redacted.value(value.value) !== "") return Result.fail(bothSet(name, fileName))
   return Result.map(readSecretFile(path, fileName), (text) => Option.some(Redacted.make(text)))
 }
 

@@ -81,6 +81,22 @@ export const readSecretFile = (
 }
 
 /**
+ * The error of a variable set together with its `_FILE` twin.
+ *
+ * @example
+ * ```ts
+ * import { bothSet } from "@ipos/auth-core"
+ * bothSet("IPOS_API_KEY", "IPOS_API_KEY_FILE").message
+ * // "Invalid IPOS_API_KEY: must not be set together with IPOS_API_KEY_FILE (use one)"
+ * ```
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const bothSet = (name: ValidationField, fileName: string): ValidationError =>
+  new ValidationError({ field: name, reason: `must not be set together with ${fileName} (use one)` })
+
+/**
  * The environment with `IPOS_API_KEY` and `IPOS_SECRET_KEY` taken from their `_FILE` twins where
  * those are set (the `_FILE` variables removed); a `ValidationError` when both twins are set or a
  * file cannot be read. An empty variable counts as unset.
@@ -108,8 +124,7 @@ export const resolveCredentialFiles = (
     const path = env[fileName]
     delete out[fileName]
     if (path === undefined || path === "") continue
-    if (env[name] !== undefined && env[name] !== "")
-      return Result.fail(new ValidationError({ field: name, reason: `must not be set together with ${fileName} (use one)` }))
+    if (env[name] !== undefined && env[name] !== "") return Result.fail(bothSet(name, fileName))
     const value = readSecretFile(path, fileName, read)
     if (Result.isFailure(value)) return Result.fail(value.failure)
     out[name] = value.success

@@ -67,6 +67,7 @@ export {
   requireCredentials
 } from "./Config.js"
 export {
+  bothSet,
   credentialFileNames,
   type ReadTextFile,
   readSecretFile,
@@ -118,6 +119,15 @@ export {
   validateRetryPolicy,
   withRetry
 } from "./Retry.js"
+export {
+  type CredentialSet,
+  type CredentialsProvider,
+  createRotatingTokenManager,
+  type RotatingTokenManager,
+  type RotatingTokenManagerOptions,
+  type RotationEvent,
+  type RotationOutcome
+} from "./RotatingTokenManager.js"
 export {
   AuthErrorBody,
   Environment,
@@ -181,12 +191,3 @@ export {
   validateScope,
   validateToken
 } from "./ValidationError.js"
-export {
-  type CredentialSet,
-  type CredentialsProvider,
-  createRotatingTokenManager,
-  type RotatingTokenManager,
-  type RotatingTokenManagerOptions,
-  type RotationEvent,
-  type RotationOutcome
-} from "./RotatingTokenManager.js"

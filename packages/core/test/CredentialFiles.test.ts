@@ -60,6 +60,8 @@ describe("CredentialFiles", () => {
     }
     const both = load({ IPOS_API_KEY: "a", IPOS_API_KEY_FILE: apiKeyFile, IPOS_SECRET_KEY: "s" })
     expect(both._tag).toBe("Failure")
-    expect(JSON.stringify(both)).toContain('"field":"IPOS_API_KEY","reason":"must not be set together with IPOS_API_KEY_FILE (use one)"')
+    expect(JSON.stringify(both)).toContain(
+      '"field":"IPOS_API_KEY","reason":"must not be set together with IPOS_API_KEY_FILE (use one)"'
+    )
   })
 })

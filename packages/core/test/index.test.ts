@@ -120,6 +120,7 @@ describe("the main entry", () => {
         "authErrorHints",
         "authErrorTags",
         "backgroundRetryDelay",
+        "bothSet",
         "createRotatingTokenManager",
         "createTokenManager",
         "credentialFileNames",
