@@ -34,6 +34,8 @@ export interface ProxyConfig {
   /** How long a request waits for a token acquisition that is under way before failing closed. */
   readonly tokenWaitMs: number
   readonly drainMs: number
+  /** How often the credential files are re-read besides watching them. */
+  readonly credentialsPollMs: number
 }
 
 /**
@@ -57,7 +59,8 @@ export const defaults = {
   maxHeaderBytes: 16 * 1024,
   replayBufferBytes: 64 * 1024,
   tokenWaitMs: 5000,
-  drainMs: 10_000
+  drainMs: 10_000,
+  credentialsPollMs: 2000
 } as const
 
 /**
@@ -143,6 +146,11 @@ export const flags: ReadonlyArray<FlagSpec> = [
     name: "drain",
     value: "MS",
     help: `on SIGTERM/SIGINT, how long in-flight requests may take to finish (default ${defaults.drainMs})`
+  },
+  {
+    name: "credentials-poll",
+    value: "MS",
+    help: `re-read IPOS_API_KEY_FILE/IPOS_SECRET_KEY_FILE this often besides watching them (default ${defaults.credentialsPollMs})`
   }
 ]
 
@@ -165,7 +173,9 @@ export const helpText = [
   "                       [--auth-url URL] [--token-header token] [options]",
   "",
   "Forwards plain HTTP from 127.0.0.1 to one upstream origin with a valid token set; never forwards",
-  "without one (503/502 JSON). Credentials come from IPOS_API_KEY and IPOS_SECRET_KEY.",
+  "without one (503/502 JSON). Credentials come from IPOS_API_KEY and IPOS_SECRET_KEY, or from the",
+  "files named by IPOS_API_KEY_FILE and IPOS_SECRET_KEY_FILE: changed files (or SIGHUP) rotate them",
+  "without a restart, keeping the current token until one minted with the new ones is in hand.",
   "",
   "Options (flag, then environment variable where there is one):",
   ...flags.map((f) => `  --${`${f.name} ${f.value}`.padEnd(24)} ${f.help}${f.env === undefined ? "" : ` [${f.env}]`}`),
@@ -174,7 +184,7 @@ export const helpText = [
   "",
   "Reserved paths: GET /_ipos/health, GET /_ipos/ready, GET /_ipos/token, POST /_ipos/refresh,",
   "GET /_ipos/metrics (Prometheus). Prints `listening on http://HOST:PORT` once it listens;",
-  "SIGTERM/SIGINT drain in-flight requests and exit 0.",
+  "SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP re-reads the credentials.",
   ""
 ].join("\n")
 
@@ -259,7 +269,8 @@ export const parseCommand = (
     ["max-header", defaults.maxHeaderBytes, 1024],
     ["replay-buffer", defaults.replayBufferBytes, 0],
     ["token-wait", defaults.tokenWaitMs, 0],
-    ["drain", defaults.drainMs, 0]
+    ["drain", defaults.drainMs, 0],
+    ["credentials-poll", defaults.credentialsPollMs, 10]
   ]
   for (const [name, fallback, min] of numeric) {
     const text = given.get(name)
@@ -292,7 +303,8 @@ export const parseCommand = (
       maxHeaderBytes: numbers["max-header"]!,
       replayBufferBytes: numbers["replay-buffer"]!,
       tokenWaitMs: numbers["token-wait"]!,
-      drainMs: numbers.drain!
+      drainMs: numbers.drain!,
+      credentialsPollMs: numbers["credentials-poll"]!
     }
   })
 }

@@ -15,6 +15,7 @@
  * | `ipos_proxy_upstream_latency_seconds` | histogram | — request sent to response headers |
  * | `ipos_proxy_in_flight_requests` | gauge | — |
  * | `ipos_proxy_token_ready` | gauge | — 1 while a valid token is held |
+ * | `ipos_proxy_credential_rotations_total` | counter | `outcome` (rotated, refused) — new credentials put in use or refused by iPOSpays |
  *
  * @since 0.1.0
  */
@@ -64,6 +65,7 @@ export class ProxyMetrics {
   readonly failClosed = new Map<string, number>()
   readonly upstreamErrors = new Map<UpstreamErrorClass, number>()
   readonly rejected = new Map<RejectReason, number>()
+  readonly rotations = new Map<"rotated" | "refused", number>()
   readonly latencyBuckets: Array<number> = latencyBounds.map(() => 0)
   latencyCount = 0
   latencySum = 0
@@ -148,6 +150,12 @@ export class ProxyMetrics {
     ])
     single("ipos_proxy_in_flight_requests", "gauge", "Requests being proxied", this.inFlight)
     single("ipos_proxy_token_ready", "gauge", "1 while a valid token is held", state.tokenReady ? 1 : 0)
+    byLabel(
+      "ipos_proxy_credential_rotations_total",
+      "New credentials put in use (rotated) or refused by iPOSpays (refused)",
+      "outcome",
+      this.rotations
+    )
     // The core's metrics live in Effect's default metric registry.
     return `${lines.join("\n")}\n${PrometheusMetrics.formatUnsafe(Context.empty())}`
   }

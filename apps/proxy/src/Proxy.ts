@@ -6,16 +6,24 @@
  */
 import * as http from "node:http"
 import type { Duplex } from "node:stream"
-import type { CreateTokenManagerOptions, PromiseTokenManager } from "@ipos/auth-core"
+import {
+  type CreateTokenManagerOptions,
+  createRotatingTokenManager,
+  type PromiseTokenManager,
+  type RotatingTokenManager,
+  type RotationOutcome
+} from "@ipos/auth-core"
 import { createNodeTokenManager } from "@ipos/auth-core/node"
+import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import { buildConnector, Pool } from "undici"
 import { makeAdmin, reservedPrefix } from "./Admin.js"
 import { rawRejection, rejectAnswer, sendJson } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
+import { type CredentialSource, credentialSource } from "./CredentialFiles.js"
 import { ExchangeFailure, makeForwarder } from "./Forward.js"
 import { ProxyMetrics } from "./Metrics.js"
-import { makeTokenSource, type TokenSource } from "./TokenSource.js"
+import { isRotating, makeTokenSource, type TokenSource } from "./TokenSource.js"
 
 /**
  * A running proxy.
@@ -29,6 +37,11 @@ export interface RunningProxy {
   readonly port: number
   readonly metrics: ProxyMetrics
   readonly source: TokenSource
+  /**
+   * Re-reads the credentials (what SIGHUP does) and, when they changed, rotates make-before-break;
+   * `"unchanged"` for an injected manager that cannot rotate.
+   */
+  readonly rotate: () => Promise<RotationOutcome>
   /**
    * Stops accepting, lets in-flight requests finish within the drain limit, then closes every
    * connection and the token manager. Safe to call twice.
@@ -49,6 +62,8 @@ export interface StartOptions {
   readonly log?: (line: string) => void
   /** A token manager to use instead of one built from `env` and the config (tests). */
   readonly tokens?: PromiseTokenManager
+  /** How often the credential files are re-read besides watching them (default: the config's). */
+  readonly credentialsPollMs?: number
   /** How upstream connections are opened (default: undici's connector); tests inject one that stalls. */
   readonly connect?: buildConnector.connector
 }
@@ -76,14 +91,21 @@ const withConnectTimeout =
     })
   }
 
+const keyOrUnset = (key: string | Redacted.Redacted<string>): string | undefined => {
+  const text = typeof key === "string" ? key : Redacted.value(key)
+  return text === "" ? undefined : text
+}
+
 /**
- * Builds the core's token manager from the config and the `IPOS_*` variables, refreshing ahead in
- * the background (`keepFresh`); fails with the core's message when the settings are invalid.
+ * Builds the core's token manager from the config and the `IPOS_*` variables (keys from the
+ * variables or from the `_FILE` ones), refreshing ahead in the background (`keepFresh`), inside a
+ * rotating manager so that new credentials replace the old ones make-before-break. Fails with a
+ * usage message when the settings are invalid.
  *
  * @example
  * ```ts
  * import { makeTokens } from "@ipos/auth-proxy"
- * const tokens = makeTokens(config, process.env) // Result<PromiseTokenManager, string>
+ * const made = makeTokens(config, process.env) // Result<{ tokens, credentials }, string>
  * ```
  *
  * @since 0.1.0
@@ -92,18 +114,29 @@ const withConnectTimeout =
 export const makeTokens = (
   config: ProxyConfig,
   env: Readonly<Record<string, string | undefined>>
-): Result.Result<PromiseTokenManager, string> => {
-  const tokens = createNodeTokenManager({
-    fromEnv: env,
-    // The core validates both: a wrong value ends in its ValidationError below.
-    scope: config.scope as CreateTokenManagerOptions["scope"],
-    env: config.env as CreateTokenManagerOptions["env"],
-    baseUrl: config.authUrl,
-    expiryMinutes: config.expiryMinutes,
-    keepFresh: true
+): Result.Result<{ readonly tokens: RotatingTokenManager; readonly credentials: CredentialSource }, string> => {
+  const credentials = credentialSource(env)
+  if (Result.isFailure(credentials)) return Result.fail(credentials.failure)
+  const source = credentials.success
+  const tokens = createRotatingTokenManager({
+    initial: source.initial,
+    credentials: source.read,
+    make: (set) =>
+      createNodeTokenManager({
+        fromEnv: env,
+        // An empty key stays unset so that the core names the variable that is missing.
+        apiKey: keyOrUnset(set.apiKey),
+        secretKey: keyOrUnset(set.secretKey),
+        // The core validates these: a wrong value ends in its ValidationError below.
+        scope: config.scope as CreateTokenManagerOptions["scope"],
+        env: config.env as CreateTokenManagerOptions["env"],
+        baseUrl: config.authUrl,
+        expiryMinutes: config.expiryMinutes,
+        keepFresh: true
+      })
   })
   const error = tokens.status().lastError
-  return error?.kind === "validation" ? Result.fail(error.message) : Result.succeed(tokens)
+  return error?.kind === "validation" ? Result.fail(error.message) : Result.succeed({ tokens, credentials: source })
 }
 
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
@@ -128,12 +161,20 @@ export const startProxy = async (
   options: StartOptions = {}
 ): Promise<Result.Result<RunningProxy, string>> => {
   let tokens = options.tokens
+  let credentials: CredentialSource | undefined
   if (tokens === undefined) {
     const made = makeTokens(config, options.env ?? {})
     if (Result.isFailure(made)) return Result.fail(made.failure)
-    tokens = made.success
+    tokens = made.success.tokens
+    credentials = made.success.credentials
   }
+  const rotating = isRotating(tokens) ? tokens : undefined
   const metrics = new ProxyMetrics()
+  rotating?.onRotation((event) =>
+    metrics.bump(metrics.rotations, event._tag === "CredentialsRotated" ? "rotated" : "refused")
+  )
+  const rotate = (): Promise<RotationOutcome> => rotating?.rotate() ?? Promise.resolve("unchanged")
+  const stopWatching = credentials?.watch(() => void rotate(), options.credentialsPollMs ?? config.credentialsPollMs)
   const status = tokens.status()
   const source = makeTokenSource({ tokens, scope: status.scope, log: options.log ?? (() => {}) })
   const pool = new Pool(config.upstream.origin, {
@@ -185,6 +226,7 @@ export const startProxy = async (
     })
   })
   if (Result.isFailure(listening)) {
+    stopWatching?.()
     await source.close()
     return Result.fail(listening.failure)
   }
@@ -194,6 +236,7 @@ export const startProxy = async (
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       stopping = true
+      stopWatching?.()
       server.close()
       server.closeIdleConnections()
       const deadline = Date.now() + config.drainMs
@@ -205,5 +248,5 @@ export const startProxy = async (
     return stopped
   }
 
-  return Result.succeed({ url: `http://${formatHost(config.listenHost)}:${port}`, port, metrics, source, stop })
+  return Result.succeed({ url: `http://${formatHost(config.listenHost)}:${port}`, port, metrics, source, rotate, stop })
 }

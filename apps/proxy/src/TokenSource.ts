@@ -13,6 +13,8 @@ import {
   type FailureSummary,
   isAuthFailure,
   type PromiseTokenManager,
+  type RotatingTokenManager,
+  type RotationEvent,
   summarize,
   type TokenEvent,
   type TokenStatus
@@ -92,6 +94,21 @@ const summaryOf = (error: unknown): FailureSummary =>
     ? summarize(error)
     : { _tag: "Unavailable", kind: "unavailable", retryable: true, message: "token acquisition failed" }
 
+/**
+ * True for a manager whose credentials can rotate.
+ *
+ * @example
+ * ```ts
+ * import { isRotating } from "@ipos/auth-proxy"
+ * if (isRotating(tokens)) void tokens.rotate()
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isRotating = (tokens: PromiseTokenManager): tokens is RotatingTokenManager =>
+  "onRotation" in tokens && typeof tokens.onRotation === "function"
+
 const iso = (ms: number | undefined) =>
   ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString()
 
@@ -123,6 +140,8 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   let retryAt = 0
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let pending: Promise<string | undefined> | undefined
+  /** Bumped when the credentials rotate: an acquisition begun before then is not adopted. */
+  let generation = 0
 
   const enter = (next: SourceState, line: string, errorKey?: string) => {
     if (next === state && errorKey === loggedError) return
@@ -163,8 +182,10 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
     if (state === "closed") return Promise.resolve(undefined)
     if (pending !== undefined) return pending
     clearTimeout(retryTimer)
+    const started = generation
     const attempt = tokens.getToken().then(
-      (value) => {
+      (value): string | undefined | Promise<string | undefined> => {
+        if (started !== generation) return acquire()
         adopt(value)
         return value
       },
@@ -215,7 +236,24 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
         return
     }
   }
+  const onRotation = (event: RotationEvent) => {
+    if (event._tag === "CredentialsRotated") {
+      // Make before break: the new manager holds a token already. Drop the old one now so that no
+      // request uses it from here on; requests meanwhile wait for the (cache-hit) acquisition.
+      generation += 1
+      token = undefined
+      pending = undefined
+      log(`credentials rotated: ${event.from} -> ${event.to}`)
+      void acquire()
+      return
+    }
+    const code = event.error.code ?? event.error._tag
+    log(
+      `credentials ${event.credentialsId} refused (${code}): keeping the current token; retrying at ${iso(event.retryAt)}`
+    )
+  }
   const unsubscribe = tokens.onEvent(onEvent)
+  const unsubscribeRotation = isRotating(tokens) ? tokens.onRotation(onRotation) : () => {}
   void acquire()
 
   return {
@@ -271,6 +309,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       state = "closed"
       clearTimeout(retryTimer)
       unsubscribe()
+      unsubscribeRotation()
       token = undefined
       await tokens.close()
     }

@@ -7,11 +7,13 @@
 export { makeAdmin, reservedPrefix } from "./Admin.js"
 export { failClosedAnswer, rawRejection, rejectAnswer, sendJson, upstreamFailureAnswer } from "./Answers.js"
 export { type Command, defaults, flags, helpText, type ProxyConfig, parseCommand, type UsageError } from "./Config.js"
+export { type CredentialSource, credentialSource, type KeyPair } from "./CredentialFiles.js"
 export { type ForwardContext, makeForwarder } from "./Forward.js"
 export { connectionNamed, type ForwardHeaders, hopByHop, requestHeaders, responseHeaders } from "./HopByHop.js"
 export { ProxyMetrics, type RejectReason, type UpstreamErrorClass } from "./Metrics.js"
 export { makeTokens, type RunningProxy, type StartOptions, startProxy } from "./Proxy.js"
 export {
+  isRotating,
   makeTokenSource,
   type SourceState,
   type TokenMetadata,

@@ -1,6 +1,7 @@
 /**
  * The `ipos-auth-proxy` command: parses flags and variables, starts the proxy, prints
- * `listening on http://HOST:PORT`, and on SIGTERM/SIGINT drains and exits 0. Exit 2 for usage or
+ * `listening on http://HOST:PORT`, on SIGHUP re-reads the credentials, and on SIGTERM/SIGINT
+ * drains and exits 0. Exit 2 for usage or
  * invalid settings, 1 when it cannot listen.
  *
  * @since 0.1.0
@@ -57,9 +58,11 @@ export const main = async (
   process.stdout.write(`listening on ${proxy.url}\n`)
   say(`forwarding to ${config.upstream.origin} with header ${config.tokenHeader}`)
   return new Promise<number>((resolve) => {
+    const onHangup = () => void proxy.rotate()
     const onSignal = (signal: NodeJS.Signals) => {
       process.off("SIGTERM", onSignal)
       process.off("SIGINT", onSignal)
+      process.off("SIGHUP", onHangup)
       say(`${signal}: draining (up to ${config.drainMs} ms)`)
       void proxy.stop().then(() => {
         say("stopped")
@@ -68,5 +71,6 @@ export const main = async (
     }
     process.on("SIGTERM", onSignal)
     process.on("SIGINT", onSignal)
+    process.on("SIGHUP", onHangup)
   })
 }
