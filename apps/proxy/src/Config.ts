@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Result from "effect/Result"
+import { parseRoute, type Route } from "./Routes.js"
 
 /**
  * Everything the proxy needs to start.
@@ -34,6 +35,8 @@ export interface ProxyConfig {
   /** How long a request waits for a token acquisition that is under way before failing closed. */
   readonly tokenWaitMs: number
   readonly drainMs: number
+  /** Path prefixes served with another scope's token (`--route`); empty: one scope for all. */
+  readonly routes: ReadonlyArray<Route>
   /** How often the credential files are re-read besides watching them. */
   readonly credentialsPollMs: number
 }
@@ -112,6 +115,12 @@ export const flags: ReadonlyArray<FlagSpec> = [
     help: `address to listen on (default ${defaults.listen}; port 0 = ephemeral)`
   },
   { name: "scope", value: "S", env: "IPOS_SCOPE", help: "token scope (default PaymentTokenization)" },
+  {
+    name: "route",
+    value: "PREFIX=SCOPE",
+    env: "IPOS_PROXY_ROUTES",
+    help: "repeatable: paths starting with PREFIX get a token of SCOPE, e.g. /reports/=BatchReport (variable: comma-separated)"
+  },
   { name: "expiry", value: "MIN", env: "IPOS_TOKEN_EXPIRY_MINUTES", help: "requested token lifetime, 30…1440 minutes" },
   { name: "env", value: "E", env: "IPOS_ENV", help: "sandbox (default) or production" },
   { name: "auth-url", value: "URL", env: "IPOS_AUTH_URL", help: "auth service base URL override (a local sandbox)" },
@@ -182,6 +191,9 @@ export const helpText = [
   `  ${"--help".padEnd(26)} this text`,
   `  ${"--version".padEnd(26)} the version`,
   "",
+  "With --route, each scope has its own token from the one manager; /_ipos/token and /_ipos/ready",
+  "report each scope under `scopes`.",
+  "",
   "Reserved paths: GET /_ipos/health, GET /_ipos/ready, GET /_ipos/token, POST /_ipos/refresh,",
   "GET /_ipos/metrics (Prometheus). Prints `listening on http://HOST:PORT` once it listens;",
   "SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP re-reads the credentials.",
@@ -237,6 +249,7 @@ export const parseCommand = (
   env: Readonly<Record<string, string | undefined>>
 ): Result.Result<Command, UsageError> => {
   const given = new Map<string, string>()
+  const routeTexts: Array<string> = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === "--help" || arg === "-h") return Result.succeed({ _tag: "Help" })
@@ -245,10 +258,11 @@ export const parseCommand = (
     const eq = arg.indexOf("=")
     const name = arg.slice(2, eq === -1 ? undefined : eq)
     if (!flags.some((f) => f.name === name)) return usage(`unknown flag --${name}`)
-    if (given.has(name)) return usage(`--${name} given twice`)
+    if (given.has(name) && name !== "route") return usage(`--${name} given twice`)
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1)
     if (value === undefined || (eq === -1 && value.startsWith("--"))) return usage(`--${name} needs a value`)
     given.set(name, value)
+    if (name === "route") routeTexts.push(value)
   }
   const upstreamText = given.get("upstream") ?? nonEmpty(env.IPOS_PROXY_UPSTREAM)
   if (upstreamText === undefined) return usage("--upstream (or IPOS_PROXY_UPSTREAM) is required")
@@ -282,6 +296,15 @@ export const parseCommand = (
     if (Result.isFailure(n)) return Result.fail(n.failure)
     numbers[name] = n.success
   }
+  const fromRouteEnv = routeTexts.length === 0 ? (nonEmpty(env.IPOS_PROXY_ROUTES)?.split(",") ?? []) : []
+  const routes: Array<Route> = []
+  for (const text of [...routeTexts, ...fromRouteEnv]) {
+    const route = parseRoute(text.trim(), routeTexts.length > 0 ? "--route" : "IPOS_PROXY_ROUTES")
+    if (Result.isFailure(route)) return usage(route.failure)
+    if (routes.some((r) => r.prefix === route.success.prefix))
+      return usage(`--route: ${route.success.prefix} given twice`)
+    routes.push(route.success)
+  }
   const expiryText = given.get("expiry")
   const expiryMinutes = expiryText === undefined ? undefined : Number(expiryText)
   if (expiryText !== undefined && !/^\d+$/.test(expiryText)) return usage("--expiry: expected whole minutes")
@@ -304,6 +327,7 @@ export const parseCommand = (
       replayBufferBytes: numbers["replay-buffer"]!,
       tokenWaitMs: numbers["token-wait"]!,
       drainMs: numbers.drain!,
+      routes,
       credentialsPollMs: numbers["credentials-poll"]!
     }
   })

@@ -32,6 +32,8 @@ export interface ForwardContext {
   readonly pool: Dispatcher
   /** True once a graceful stop began: answers carry `Connection: close`. */
   readonly stopping: () => boolean
+  /** The token source of a request target (`--route`); default: `source` for every path. */
+  readonly route?: ((url: string) => TokenSource) | undefined
 }
 
 /** A failure class chosen by the proxy itself (a connect timeout of its connector). */
@@ -73,7 +75,8 @@ const classify = (error: unknown): UpstreamErrorClass => {
  * @category constructors
  */
 export const makeForwarder = (ctx: ForwardContext) => {
-  const { config, source, metrics, pool } = ctx
+  const { config, metrics, pool } = ctx
+  const route = ctx.route ?? (() => ctx.source)
   const host = config.upstream.host
   const origin = config.upstream.origin
   const tokenHeader = config.tokenHeader
@@ -96,11 +99,13 @@ export const makeForwarder = (ctx: ForwardContext) => {
     /** Answered locally (413) while the upstream request was under way. */
     refused = false
     readonly hasBody: boolean
+    readonly source: TokenSource
 
     constructor(
       readonly req: http.IncomingMessage,
       readonly res: http.ServerResponse
     ) {
+      this.source = route(req.url ?? "/")
       const length = req.headers["content-length"]
       this.hasBody = req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0")
       res.on("close", () => this.closed())
@@ -159,7 +164,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
       this.req.resume()
       if (!this.res.headersSent) {
         const { status, body } = rejectAnswer("body_too_large")
-        metrics.answered(status)
+        metrics.answered(status, this.source.scope)
         sendJson(this.res, status, body, [], true)
       } else this.res.destroy()
       // After the answer: the upstream's abort error is then ignored (see onError).
@@ -182,7 +187,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
       metrics.latency((performance.now() - this.sentAt) / 1000)
       if (statusCode === 401 && this.attempt === 0) {
         // Only the first refusal says the token is bad; a second one goes to the client as it is.
-        const renewed = source.refused(this.token)
+        const renewed = this.source.refused(this.token)
         if (this.replayable()) {
           this.renewed = renewed
           return true
@@ -190,7 +195,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
       }
       const headers = responseHeaders(rawHeaders)
       if (ctx.stopping()) headers.push("connection", "close")
-      metrics.answered(statusCode)
+      metrics.answered(statusCode, this.source.scope)
       this.res.writeHead(statusCode, statusText, headers)
       this.resumeUpstream = resume
       return true
@@ -228,13 +233,13 @@ export const makeForwarder = (ctx: ForwardContext) => {
         return
       }
       const { status, body } = upstreamFailureAnswer(failure)
-      metrics.answered(status)
+      metrics.answered(status, this.source.scope)
       sendJson(this.res, status, body, [], ctx.stopping() || (this.hasBody && !this.req.complete))
     }
 
     /** No valid token now: wait (bounded) for an acquisition under way, else fail closed. */
     awaitToken(): void {
-      void source.wait(tokenWaitMs).then((later) => {
+      void this.source.wait(tokenWaitMs).then((later) => {
         if (this.finished) return
         if (later === undefined) this.failClosed()
         else this.send(later)
@@ -242,11 +247,12 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     failClosed(): void {
+      const source = this.source
       const error = source.lastError()
       const retryAfter = Math.max(1, Math.ceil((source.retryAt() - Date.now()) / 1000))
       const answer = failClosedAnswer(source.state() === "starting" ? undefined : error, retryAfter)
-      metrics.bump(metrics.failClosed, answer.body.class as string)
-      metrics.answered(answer.status)
+      metrics.failedClosed(answer.body.class as string, source.scope)
+      metrics.answered(answer.status, source.scope)
       const extra = answer.retryAfter === undefined ? [] : ["retry-after", String(answer.retryAfter)]
       // The body was never read: close the connection rather than read it.
       sendJson(this.res, answer.status, answer.body, extra, ctx.stopping() || (this.hasBody && !this.req.complete))
@@ -259,7 +265,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     const length = req.headers["content-length"]
     if (length !== undefined && Number(length) > maxBodyBytes) exchange.tooLarge()
     else {
-      const token = source.current()
+      const token = exchange.source.current()
       if (token !== undefined) exchange.send(token)
       else exchange.awaitToken()
     }

@@ -11,7 +11,8 @@ import {
   createRotatingTokenManager,
   type PromiseTokenManager,
   type RotatingTokenManager,
-  type RotationOutcome
+  type RotationOutcome,
+  type Scope
 } from "@ipos/auth-core"
 import { createNodeTokenManager } from "@ipos/auth-core/node"
 import * as Redacted from "effect/Redacted"
@@ -23,6 +24,7 @@ import type { ProxyConfig } from "./Config.js"
 import { type CredentialSource, credentialSource } from "./CredentialFiles.js"
 import { ExchangeFailure, makeForwarder } from "./Forward.js"
 import { ProxyMetrics } from "./Metrics.js"
+import { makeRouter } from "./Routes.js"
 import { isRotating, makeTokenSource, type TokenSource } from "./TokenSource.js"
 
 /**
@@ -120,6 +122,8 @@ export const makeTokens = (
   const source = credentials.success
   const tokens = createRotatingTokenManager({
     initial: source.initial,
+    // Every routed scope must have a token minted with new credentials before they replace the old.
+    scopes: config.routes.map((r) => r.scope as Scope),
     credentials: source.read,
     make: (set) =>
       createNodeTokenManager({
@@ -175,8 +179,13 @@ export const startProxy = async (
   )
   const rotate = (): Promise<RotationOutcome> => rotating?.rotate() ?? Promise.resolve("unchanged")
   const stopWatching = credentials?.watch(() => void rotate(), options.credentialsPollMs ?? config.credentialsPollMs)
-  const status = tokens.status()
-  const source = makeTokenSource({ tokens, scope: status.scope, log: options.log ?? (() => {}) })
+  const log = options.log ?? (() => {})
+  const source = makeTokenSource({ tokens, scope: tokens.status().scope, log })
+  // One source per other routed scope, sharing the manager (the default source closes it).
+  const sources = new Map<string, TokenSource>([[source.scope, source]])
+  for (const { scope } of config.routes)
+    if (!sources.has(scope)) sources.set(scope, makeTokenSource({ tokens, scope, log, closeManager: false }))
+  const route = makeRouter(config.routes, sources, source)
   const pool = new Pool(config.upstream.origin, {
     connect: withConnectTimeout(
       options.connect ?? buildConnector({ timeout: config.connectTimeoutMs }),
@@ -186,8 +195,8 @@ export const startProxy = async (
     pipelining: 1
   })
   let stopping = false
-  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping })
-  const admin = makeAdmin(source, metrics)
+  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping, route })
+  const admin = makeAdmin(source, metrics, config.routes.length > 0 ? [...sources.values()] : [])
 
   const server = http.createServer(
     { maxHeaderSize: config.maxHeaderBytes, keepAliveTimeout: 65_000, noDelay: true },
@@ -225,9 +234,13 @@ export const startProxy = async (
       resolve(Result.succeed(typeof address === "object" && address !== null ? address.port : config.listenPort))
     })
   })
+  const closeSources = async () => {
+    for (const other of sources.values()) if (other !== source) await other.close()
+    await source.close()
+  }
   if (Result.isFailure(listening)) {
     stopWatching?.()
-    await source.close()
+    await closeSources()
     return Result.fail(listening.failure)
   }
   const port = listening.success
@@ -243,7 +256,7 @@ export const startProxy = async (
       while (metrics.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
       server.closeAllConnections()
       await pool.destroy()
-      await source.close()
+      await closeSources()
     })()
     return stopped
   }

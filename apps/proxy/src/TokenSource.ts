@@ -17,6 +17,7 @@ import {
   type RotationEvent,
   summarize,
   type TokenEvent,
+  type Scope as TokenScope,
   type TokenStatus
 } from "@ipos/auth-core"
 
@@ -54,6 +55,8 @@ export interface TokenMetadata {
  * @category models
  */
 export interface TokenSource {
+  /** The scope whose token this source injects. */
+  readonly scope: string
   /** The token to inject now, or `undefined` when none is valid (no allocation on the hit). */
   readonly current: () => string | undefined
   readonly state: () => SourceState
@@ -82,7 +85,10 @@ export interface TokenSource {
  */
 export interface TokenSourceOptions {
   readonly tokens: PromiseTokenManager
+  /** The scope to hold a token for (several sources may share one manager, one per scope). */
   readonly scope: string
+  /** Whether `close()` closes the manager too (default true; false for all but one shared source). */
+  readonly closeManager?: boolean
   /** Receives one line per state change (no token, no key in it). */
   readonly log: (line: string) => void
   /** Wall clock in epoch ms (tests may move it). */
@@ -129,6 +135,7 @@ const iso = (ms: number | undefined) =>
  */
 export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   const { tokens, log } = options
+  const scope = options.scope as TokenScope
   const now = options.now ?? Date.now
   let token: string | undefined
   let usableUntil = 0
@@ -151,7 +158,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   }
 
   const adopt = (value: string) => {
-    const status = tokens.status()
+    const status = tokens.status(scope)
     token = value
     usableUntil = status.usableUntil ?? 0
     failures = 0
@@ -183,7 +190,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
     if (pending !== undefined) return pending
     clearTimeout(retryTimer)
     const started = generation
-    const attempt = tokens.getToken().then(
+    const attempt = tokens.getToken(scope).then(
       (value): string | undefined | Promise<string | undefined> => {
         if (started !== generation) return acquire()
         adopt(value)
@@ -212,6 +219,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   }
 
   const onEvent = (event: TokenEvent) => {
+    if (event.scope !== scope) return
     switch (event._tag) {
       case "Minted":
       case "Refreshed":
@@ -257,6 +265,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   void acquire()
 
   return {
+    scope,
     current,
     state: () => state,
     lastError: () => lastError,
@@ -275,13 +284,13 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       })
     },
     refused: (refusedToken) => {
-      tokens.invalidate(refusedToken)
+      tokens.invalidate(refusedToken, scope)
       if (token === refusedToken) token = undefined
       const hit = current()
       return hit !== undefined ? Promise.resolve(hit) : acquire()
     },
     refresh: () =>
-      tokens.refresh().then(
+      tokens.refresh(scope).then(
         (value) => {
           adopt(value)
           return undefined
@@ -292,7 +301,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
         }
       ),
     metadata: () => {
-      const status = tokens.status()
+      const status = tokens.status(scope)
       const held = current() !== undefined
       return {
         scope: status.scope,
@@ -311,7 +320,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       unsubscribe()
       unsubscribeRotation()
       token = undefined
-      await tokens.close()
+      if (options.closeManager !== false) await tokens.close()
     }
   }
 }

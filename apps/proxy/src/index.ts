@@ -12,6 +12,7 @@ export { type ForwardContext, makeForwarder } from "./Forward.js"
 export { connectionNamed, type ForwardHeaders, hopByHop, requestHeaders, responseHeaders } from "./HopByHop.js"
 export { ProxyMetrics, type RejectReason, type UpstreamErrorClass } from "./Metrics.js"
 export { makeTokens, type RunningProxy, type StartOptions, startProxy } from "./Proxy.js"
+export { makeRouter, parseRoute, type Route } from "./Routes.js"
 export {
   isRotating,
   makeTokenSource,

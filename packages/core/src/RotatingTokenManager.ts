@@ -113,7 +113,7 @@ export interface RotatingTokenManagerOptions {
   readonly credentials: CredentialsProvider
   /** Builds a manager for one set, e.g. `(set) => createTokenManager({ ...options, ...set })`. */
   readonly make: (credentials: CredentialSet) => PromiseTokenManager
-  /** Scopes the new manager must hold a token for before the swap (default: its default scope). */
+  /** Scopes the new manager must hold a token for before the swap, besides its default scope. */
   readonly scopes?: ReadonlyArray<Scope> | undefined
   /** Wall clock in epoch ms. */
   readonly now?: (() => number) | undefined
@@ -212,9 +212,9 @@ export const createRotatingTokenManager = (options: RotatingTokenManagerOptions)
       return "unchanged"
     }
     const candidate = options.make(set)
-    const scopes = options.scopes ?? [candidate.status().scope]
+    const scopes = new Set([candidate.status().scope, ...(options.scopes ?? [])])
     try {
-      await Promise.all(scopes.map((scope) => candidate.getToken(scope)))
+      await Promise.all([...scopes].map((scope) => candidate.getToken(scope)))
     } catch (error) {
       await candidate.close()
       return closed ? "closed" : refuse(id, error)
