@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Result from "effect/Result"
+import { type LogFormat, logFormats } from "./Log.js"
 import { parseRoute, type Route } from "./Routes.js"
 
 /**
@@ -39,6 +40,9 @@ export interface ProxyConfig {
   readonly routes: ReadonlyArray<Route>
   /** How often the credential files are re-read besides watching them. */
   readonly credentialsPollMs: number
+  readonly logFormat: LogFormat
+  /** One log line per answered request. */
+  readonly accessLog: boolean
 }
 
 /**
@@ -90,6 +94,7 @@ export type Command =
 
 interface FlagSpec {
   readonly name: string
+  /** `""` for a switch that takes no value. */
   readonly value: string
   readonly env?: string
   readonly help: string
@@ -160,6 +165,18 @@ export const flags: ReadonlyArray<FlagSpec> = [
     name: "credentials-poll",
     value: "MS",
     help: `re-read IPOS_API_KEY_FILE/IPOS_SECRET_KEY_FILE this often besides watching them (default ${defaults.credentialsPollMs})`
+  },
+  {
+    name: "log-format",
+    value: "text|json",
+    env: "IPOS_LOG_FORMAT",
+    help: "stderr lines as text (default) or one JSON object per line; both with ISO time and level"
+  },
+  {
+    name: "access-log",
+    value: "",
+    env: "IPOS_PROXY_ACCESS_LOG",
+    help: "one line per request: method, path without query, status, upstream latency, scope (variable: 1)"
   }
 ]
 
@@ -187,7 +204,9 @@ export const helpText = [
   "without a restart, keeping the current token until one minted with the new ones is in hand.",
   "",
   "Options (flag, then environment variable where there is one):",
-  ...flags.map((f) => `  --${`${f.name} ${f.value}`.padEnd(24)} ${f.help}${f.env === undefined ? "" : ` [${f.env}]`}`),
+  ...flags.map(
+    (f) => `  --${`${f.name} ${f.value}`.trimEnd().padEnd(24)} ${f.help}${f.env === undefined ? "" : ` [${f.env}]`}`
+  ),
   `  ${"--help".padEnd(26)} this text`,
   `  ${"--version".padEnd(26)} the version`,
   "",
@@ -259,6 +278,11 @@ export const parseCommand = (
     const name = arg.slice(2, eq === -1 ? undefined : eq)
     if (!flags.some((f) => f.name === name)) return usage(`unknown flag --${name}`)
     if (given.has(name) && name !== "route") return usage(`--${name} given twice`)
+    if (name === "access-log") {
+      if (eq !== -1) return usage("--access-log takes no value")
+      given.set(name, "1")
+      continue
+    }
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1)
     if (value === undefined || (eq === -1 && value.startsWith("--"))) return usage(`--${name} needs a value`)
     given.set(name, value)
@@ -305,6 +329,12 @@ export const parseCommand = (
       return usage(`--route: ${route.success.prefix} given twice`)
     routes.push(route.success)
   }
+  const logFormatText = given.get("log-format") ?? nonEmpty(env.IPOS_LOG_FORMAT) ?? "text"
+  const logFormat = logFormats.find((f) => f === logFormatText)
+  if (logFormat === undefined)
+    return usage(`${given.has("log-format") ? "--log-format" : "IPOS_LOG_FORMAT"}: expected text or json`)
+  const accessLogText = given.get("access-log") ?? nonEmpty(env.IPOS_PROXY_ACCESS_LOG) ?? "0"
+  if (!["0", "1", "true", "false"].includes(accessLogText)) return usage("IPOS_PROXY_ACCESS_LOG: expected 1 or 0")
   const expiryText = given.get("expiry")
   const expiryMinutes = expiryText === undefined ? undefined : Number(expiryText)
   if (expiryText !== undefined && !/^\d+$/.test(expiryText)) return usage("--expiry: expected whole minutes")
@@ -328,7 +358,9 @@ export const parseCommand = (
       tokenWaitMs: numbers["token-wait"]!,
       drainMs: numbers.drain!,
       routes,
-      credentialsPollMs: numbers["credentials-poll"]!
+      credentialsPollMs: numbers["credentials-poll"]!,
+      logFormat,
+      accessLog: accessLogText === "1" || accessLogText === "true"
     }
   })
 }

@@ -32,8 +32,26 @@ export interface ForwardContext {
   readonly pool: Dispatcher
   /** True once a graceful stop began: answers carry `Connection: close`. */
   readonly stopping: () => boolean
+  /** With the access log: called once per answered request (nothing secret in it). */
+  readonly access?: ((entry: AccessEntry) => void) | undefined
   /** The token source of a request target (`--route`); default: `source` for every path. */
   readonly route?: ((url: string) => TokenSource) | undefined
+}
+
+/**
+ * One access log entry: the path without its query (a query may carry anything), the status sent
+ * (0 when the client went away first), the upstream latency to response headers (absent when the
+ * answer was local) and the scope of the token used.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AccessEntry {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly upstreamMs: number | undefined
+  readonly scope: string
 }
 
 /** A failure class chosen by the proxy itself (a connect timeout of its connector). */
@@ -75,7 +93,7 @@ const classify = (error: unknown): UpstreamErrorClass => {
  * @category constructors
  */
 export const makeForwarder = (ctx: ForwardContext) => {
-  const { config, metrics, pool } = ctx
+  const { config, metrics, pool, access } = ctx
   const route = ctx.route ?? (() => ctx.source)
   const host = config.upstream.host
   const origin = config.upstream.origin
@@ -90,6 +108,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     kept: Array<Buffer> | undefined = []
     bytes = 0
     sentAt = 0
+    upstreamMs: number | undefined = undefined
     finished = false
     /** The 401 being discarded while a new token comes. */
     renewed: Promise<string | undefined> | undefined = undefined
@@ -115,6 +134,17 @@ export const makeForwarder = (ctx: ForwardContext) => {
       if (this.finished) return
       this.finished = true
       metrics.inFlight -= 1
+      if (access !== undefined) {
+        const url = this.req.url ?? "/"
+        const q = url.indexOf("?")
+        access({
+          method: this.req.method ?? "",
+          path: q === -1 ? url : url.slice(0, q),
+          status: this.res.headersSent ? this.res.statusCode : 0,
+          upstreamMs: this.upstreamMs,
+          scope: this.source.scope
+        })
+      }
       // The client went away before the answer was complete: abort the upstream request.
       if (!this.res.writableFinished) this.abortUpstream?.()
     }
@@ -184,7 +214,9 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     onHeaders(statusCode: number, rawHeaders: Array<Buffer>, resume: () => void, statusText: string): boolean {
-      metrics.latency((performance.now() - this.sentAt) / 1000)
+      const elapsed = performance.now() - this.sentAt
+      this.upstreamMs = Math.round(elapsed * 1000) / 1000
+      metrics.latency(elapsed / 1000)
       if (statusCode === 401 && this.attempt === 0) {
         // Only the first refusal says the token is bad; a second one goes to the client as it is.
         const renewed = this.source.refused(this.token)

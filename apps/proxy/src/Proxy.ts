@@ -11,6 +11,7 @@ import {
   createRotatingTokenManager,
   type PromiseTokenManager,
   type RotatingTokenManager,
+  type RotationEvent,
   type RotationOutcome,
   type Scope
 } from "@ipos/auth-core"
@@ -22,7 +23,8 @@ import { makeAdmin, reservedPrefix } from "./Admin.js"
 import { rawRejection, rejectAnswer, sendJson } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
 import { type CredentialSource, credentialSource } from "./CredentialFiles.js"
-import { ExchangeFailure, makeForwarder } from "./Forward.js"
+import { type AccessEntry, ExchangeFailure, makeForwarder } from "./Forward.js"
+import type { LogEntry, LogSink } from "./Log.js"
 import { ProxyMetrics } from "./Metrics.js"
 import { makeRouter } from "./Routes.js"
 import { isRotating, makeTokenSource, type TokenSource } from "./TokenSource.js"
@@ -60,8 +62,8 @@ export interface RunningProxy {
 export interface StartOptions {
   /** Where the `IPOS_*` variables are read (default: none). */
   readonly env?: Readonly<Record<string, string | undefined>>
-  /** One line per token state change; never a token or a key. */
-  readonly log?: (line: string) => void
+  /** One line per state change (and its structured entry); never a token or a key. */
+  readonly log?: LogSink
   /** A token manager to use instead of one built from `env` and the config (tests). */
   readonly tokens?: PromiseTokenManager
   /** How often the credential files are re-read besides watching them (default: the config's). */
@@ -143,6 +145,31 @@ export const makeTokens = (
   return error?.kind === "validation" ? Result.fail(error.message) : Result.succeed({ tokens, credentials: source })
 }
 
+const isoOf = (ms: number) => new Date(ms).toISOString()
+
+/** The log line of a rotation event (ids and codes only). */
+const rotationLine = (event: RotationEvent): [string, LogEntry] => {
+  if (event._tag === "CredentialsRotated")
+    return [
+      `credentials rotated: ${event.from} -> ${event.to}`,
+      { level: "info", event: "credentials_rotated", fields: { from: event.from, credentialsId: event.to } }
+    ]
+  const code = event.error.code ?? event.error._tag
+  return [
+    `credentials ${event.credentialsId} refused (${code}): keeping the current token; retrying at ${isoOf(event.retryAt)}`,
+    {
+      level: "warn",
+      event: "credentials_refused",
+      fields: {
+        credentialsId: event.credentialsId,
+        code,
+        consecutiveFailures: event.consecutiveFailures,
+        retryAt: isoOf(event.retryAt)
+      }
+    }
+  ]
+}
+
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
 /**
@@ -174,12 +201,14 @@ export const startProxy = async (
   }
   const rotating = isRotating(tokens) ? tokens : undefined
   const metrics = new ProxyMetrics()
-  rotating?.onRotation((event) =>
+  const log: LogSink = options.log ?? (() => {})
+  // Registered before the sources': the line comes before the sources re-acquire.
+  rotating?.onRotation((event) => {
     metrics.bump(metrics.rotations, event._tag === "CredentialsRotated" ? "rotated" : "refused")
-  )
+    log(...rotationLine(event))
+  })
   const rotate = (): Promise<RotationOutcome> => rotating?.rotate() ?? Promise.resolve("unchanged")
   const stopWatching = credentials?.watch(() => void rotate(), options.credentialsPollMs ?? config.credentialsPollMs)
-  const log = options.log ?? (() => {})
   const source = makeTokenSource({ tokens, scope: tokens.status().scope, log })
   // One source per other routed scope, sharing the manager (the default source closes it).
   const sources = new Map<string, TokenSource>([[source.scope, source]])
@@ -195,7 +224,15 @@ export const startProxy = async (
     pipelining: 1
   })
   let stopping = false
-  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping, route })
+  const access = config.accessLog
+    ? (e: AccessEntry) =>
+        log(`${e.method} ${e.path} ${e.status} ${e.upstreamMs === undefined ? "-" : `${e.upstreamMs}ms`} ${e.scope}`, {
+          level: "info",
+          event: "access",
+          fields: { method: e.method, path: e.path, status: e.status, upstreamMs: e.upstreamMs, scope: e.scope }
+        })
+    : undefined
+  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping, route, access })
   const admin = makeAdmin(source, metrics, config.routes.length > 0 ? [...sources.values()] : [])
 
   const server = http.createServer(

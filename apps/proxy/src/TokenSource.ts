@@ -89,11 +89,13 @@ export interface TokenSourceOptions {
   readonly scope: string
   /** Whether `close()` closes the manager too (default true; false for all but one shared source). */
   readonly closeManager?: boolean
-  /** Receives one line per state change (no token, no key in it). */
-  readonly log: (line: string) => void
+  /** Receives one line per state change and its structured entry (no token, no key in either). */
+  readonly log: LogSink
   /** Wall clock in epoch ms (tests may move it). */
   readonly now?: () => number
 }
+
+import type { LogEntry, LogSink } from "./Log.js"
 
 const summaryOf = (error: unknown): FailureSummary =>
   isAuthFailure(error)
@@ -150,11 +152,11 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   /** Bumped when the credentials rotate: an acquisition begun before then is not adopted. */
   let generation = 0
 
-  const enter = (next: SourceState, line: string, errorKey?: string) => {
+  const enter = (next: SourceState, line: string, entry: LogEntry, errorKey?: string) => {
     if (next === state && errorKey === loggedError) return
     state = next
     loggedError = errorKey
-    log(line)
+    log(line, entry)
   }
 
   const adopt = (value: string) => {
@@ -164,7 +166,11 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
     failures = 0
     lastError = undefined
     if (state !== "closed")
-      enter("ready", `token ready: ${options.scope} ${status.fingerprint ?? ""} expires ${iso(status.expiresAt)}`)
+      enter("ready", `token ready: ${options.scope} ${status.fingerprint ?? ""} expires ${iso(status.expiresAt)}`, {
+        level: "info",
+        event: state === "unavailable" ? "token_recovered" : "token_acquired",
+        fields: { scope, fingerprint: status.fingerprint, expiresAt: iso(status.expiresAt) }
+      })
   }
 
   const failed = (error: unknown) => {
@@ -181,6 +187,11 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       enter(
         "unavailable",
         `token unavailable (${summary.kind}, ${summary._tag}): ${summary.message}; requests fail closed, retrying with backoff`,
+        {
+          level: "error",
+          event: "token_unavailable",
+          fields: { scope, kind: summary.kind, reason: summary._tag, code: summary.code, retryAt: iso(retryAt) }
+        },
         `${summary._tag}:${summary.code ?? ""}`
       )
   }
@@ -224,6 +235,12 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       case "Minted":
       case "Refreshed":
         issuedAt = event.expiresAt - event.lifetimeMs
+        if (event._tag === "Refreshed")
+          log(`token refreshed: ${scope} ${event.fingerprint} expires ${iso(event.expiresAt)}`, {
+            level: "info",
+            event: "token_refreshed",
+            fields: { scope, fingerprint: event.fingerprint, expiresAt: iso(event.expiresAt) }
+          })
         // A cache hit in the core: picks up the new value (background refreshes included).
         void acquire()
         return
@@ -232,33 +249,52 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
         token = undefined
         void acquire()
         return
+      case "RefreshFailed":
+        log(
+          `token refresh failed (${event.error.code ?? event.error._tag}): ${scope}; retrying at ${iso(event.retryAt)}`,
+          {
+            level: "warn",
+            event: "token_refresh_failed",
+            fields: {
+              scope,
+              kind: event.error.kind,
+              reason: event.error._tag,
+              code: event.error.code,
+              consecutiveFailures: event.consecutiveFailures,
+              retryAt: iso(event.retryAt)
+            }
+          }
+        )
+        return
       case "Degraded":
         log(
-          `token refreshes failing (${event.consecutiveFailures} in a row); serving the current token until ${iso(event.expiresAt)}`
+          `token refreshes failing (${event.consecutiveFailures} in a row); serving the current token until ${iso(event.expiresAt)}`,
+          {
+            level: "warn",
+            event: "token_degraded",
+            fields: { scope, consecutiveFailures: event.consecutiveFailures, expiresAt: iso(event.expiresAt) }
+          }
         )
         return
       case "Recovered":
-        log("token refreshes recovered")
+        log("token refreshes recovered", {
+          level: "info",
+          event: "token_recovered",
+          fields: { scope, fingerprint: event.fingerprint }
+        })
         return
       default:
         return
     }
   }
   const onRotation = (event: RotationEvent) => {
-    if (event._tag === "CredentialsRotated") {
-      // Make before break: the new manager holds a token already. Drop the old one now so that no
-      // request uses it from here on; requests meanwhile wait for the (cache-hit) acquisition.
-      generation += 1
-      token = undefined
-      pending = undefined
-      log(`credentials rotated: ${event.from} -> ${event.to}`)
-      void acquire()
-      return
-    }
-    const code = event.error.code ?? event.error._tag
-    log(
-      `credentials ${event.credentialsId} refused (${code}): keeping the current token; retrying at ${iso(event.retryAt)}`
-    )
+    if (event._tag !== "CredentialsRotated") return
+    // Make before break: the new manager holds a token already. Drop the old one now so that no
+    // request uses it from here on; requests meanwhile wait for the (cache-hit) acquisition.
+    generation += 1
+    token = undefined
+    pending = undefined
+    void acquire()
   }
   const unsubscribe = tokens.onEvent(onEvent)
   const unsubscribeRotation = isRotating(tokens) ? tokens.onRotation(onRotation) : () => {}
