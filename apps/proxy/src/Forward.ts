@@ -16,6 +16,7 @@ import { failClosedAnswer, rejectAnswer, sendJson, upstreamFailureAnswer } from 
 import type { ProxyConfig } from "./Config.js"
 import { requestHeaders, responseHeaders } from "./HopByHop.js"
 import type { ProxyMetrics, UpstreamErrorClass } from "./Metrics.js"
+import type { RequestSpan } from "./Telemetry.js"
 import type { TokenSource } from "./TokenSource.js"
 
 /**
@@ -34,6 +35,8 @@ export interface ForwardContext {
   readonly stopping: () => boolean
   /** With the access log: called once per answered request (nothing secret in it). */
   readonly access?: ((entry: AccessEntry) => void) | undefined
+  /** With telemetry: starts the span of one request (ended when the answer is done). */
+  readonly trace?: ((attributes: { method: string; path: string; scope: string }) => RequestSpan) | undefined
   /** The token source of a request target (`--route`); default: `source` for every path. */
   readonly route?: ((url: string) => TokenSource) | undefined
 }
@@ -93,7 +96,11 @@ const classify = (error: unknown): UpstreamErrorClass => {
  * @category constructors
  */
 export const makeForwarder = (ctx: ForwardContext) => {
-  const { config, metrics, pool, access } = ctx
+  const { config, metrics, pool, access, trace } = ctx
+  const pathOf = (url: string) => {
+    const q = url.indexOf("?")
+    return q === -1 ? url : url.slice(0, q)
+  }
   const route = ctx.route ?? (() => ctx.source)
   const host = config.upstream.host
   const origin = config.upstream.origin
@@ -109,6 +116,10 @@ export const makeForwarder = (ctx: ForwardContext) => {
     bytes = 0
     sentAt = 0
     upstreamMs: number | undefined = undefined
+    /** What became of the request, for its span: forwarded, fail_closed, rejected, upstream_error. */
+    outcome = "forwarded"
+    code: string | undefined = undefined
+    span: RequestSpan | undefined = undefined
     finished = false
     /** The 401 being discarded while a new token comes. */
     renewed: Promise<string | undefined> | undefined = undefined
@@ -125,6 +136,8 @@ export const makeForwarder = (ctx: ForwardContext) => {
       readonly res: http.ServerResponse
     ) {
       this.source = route(req.url ?? "/")
+      if (trace !== undefined)
+        this.span = trace({ method: req.method ?? "", path: pathOf(req.url ?? "/"), scope: this.source.scope })
       const length = req.headers["content-length"]
       this.hasBody = req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0")
       res.on("close", () => this.closed())
@@ -134,17 +147,16 @@ export const makeForwarder = (ctx: ForwardContext) => {
       if (this.finished) return
       this.finished = true
       metrics.inFlight -= 1
-      if (access !== undefined) {
-        const url = this.req.url ?? "/"
-        const q = url.indexOf("?")
+      const status = this.res.headersSent ? this.res.statusCode : 0
+      this.span?.end({ status, outcome: this.outcome, upstreamMs: this.upstreamMs, code: this.code })
+      if (access !== undefined)
         access({
           method: this.req.method ?? "",
-          path: q === -1 ? url : url.slice(0, q),
-          status: this.res.headersSent ? this.res.statusCode : 0,
+          path: pathOf(this.req.url ?? "/"),
+          status,
           upstreamMs: this.upstreamMs,
           scope: this.source.scope
         })
-      }
       // The client went away before the answer was complete: abort the upstream request.
       if (!this.res.writableFinished) this.abortUpstream?.()
     }
@@ -188,6 +200,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     tooLarge(): void {
+      this.outcome = "rejected"
       metrics.bump(metrics.rejected, "body_too_large")
       this.refused = true
       this.req.removeAllListeners("data")
@@ -259,6 +272,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     onError(error: Error): void {
       if (this.finished || this.refused) return
       const failure = classify(error)
+      this.outcome = "upstream_error"
       metrics.bump(metrics.upstreamErrors, failure)
       if (this.res.headersSent) {
         this.res.destroy()
@@ -283,6 +297,8 @@ export const makeForwarder = (ctx: ForwardContext) => {
       const error = source.lastError()
       const retryAfter = Math.max(1, Math.ceil((source.retryAt() - Date.now()) / 1000))
       const answer = failClosedAnswer(source.state() === "starting" ? undefined : error, retryAfter)
+      this.outcome = "fail_closed"
+      this.code = error?.code
       metrics.failedClosed(answer.body.class as string, source.scope)
       metrics.answered(answer.status, source.scope)
       const extra = answer.retryAfter === undefined ? [] : ["retry-after", String(answer.retryAfter)]

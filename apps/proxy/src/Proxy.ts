@@ -8,7 +8,10 @@ import * as http from "node:http"
 import type { Duplex } from "node:stream"
 import {
   type CreateTokenManagerOptions,
+  type CredentialSet,
   createRotatingTokenManager,
+  credentialsId,
+  makeCredentials,
   type PromiseTokenManager,
   type RotatingTokenManager,
   type RotationEvent,
@@ -18,6 +21,7 @@ import {
 import { createNodeTokenManager } from "@ipos/auth-core/node"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import type * as Tracer from "effect/Tracer"
 import { buildConnector, Pool } from "undici"
 import { makeAdmin, reservedPrefix } from "./Admin.js"
 import { rawRejection, rejectAnswer, sendJson } from "./Answers.js"
@@ -27,6 +31,7 @@ import { type AccessEntry, ExchangeFailure, makeForwarder } from "./Forward.js"
 import type { LogEntry, LogSink } from "./Log.js"
 import { ProxyMetrics } from "./Metrics.js"
 import { makeRouter } from "./Routes.js"
+import { startTelemetry, type Telemetry, withCredentialsId } from "./Telemetry.js"
 import { isRotating, makeTokenSource, type TokenSource } from "./TokenSource.js"
 
 /**
@@ -68,6 +73,10 @@ export interface StartOptions {
   readonly tokens?: PromiseTokenManager
   /** How often the credential files are re-read besides watching them (default: the config's). */
   readonly credentialsPollMs?: number
+  /** Spans go here instead of OTLP (tests: the SDK's in-memory exporter in a span processor). */
+  readonly spanProcessor?: unknown
+  /** The Node version telemetry checks (default `process.version`; tests). */
+  readonly nodeVersion?: string
   /** How upstream connections are opened (default: undici's connector); tests inject one that stalls. */
   readonly connect?: buildConnector.connector
 }
@@ -95,6 +104,11 @@ const withConnectTimeout =
     })
   }
 
+const idOf = (set: CredentialSet): string => {
+  const made = makeCredentials(set)
+  return Result.isSuccess(made) ? credentialsId(made.success) : "invalid"
+}
+
 const keyOrUnset = (key: string | Redacted.Redacted<string>): string | undefined => {
   const text = typeof key === "string" ? key : Redacted.value(key)
   return text === "" ? undefined : text
@@ -117,7 +131,8 @@ const keyOrUnset = (key: string | Redacted.Redacted<string>): string | undefined
  */
 export const makeTokens = (
   config: ProxyConfig,
-  env: Readonly<Record<string, string | undefined>>
+  env: Readonly<Record<string, string | undefined>>,
+  tracer?: Tracer.Tracer
 ): Result.Result<{ readonly tokens: RotatingTokenManager; readonly credentials: CredentialSource }, string> => {
   const credentials = credentialSource(env)
   if (Result.isFailure(credentials)) return Result.fail(credentials.failure)
@@ -129,6 +144,7 @@ export const makeTokens = (
     credentials: source.read,
     make: (set) =>
       createNodeTokenManager({
+        ...(tracer === undefined ? {} : { tracer: withCredentialsId(tracer, idOf(set)) }),
         fromEnv: env,
         // An empty key stays unset so that the core names the variable that is missing.
         apiKey: keyOrUnset(set.apiKey),
@@ -191,17 +207,26 @@ export const startProxy = async (
   config: ProxyConfig,
   options: StartOptions = {}
 ): Promise<Result.Result<RunningProxy, string>> => {
+  const log: LogSink = options.log ?? (() => {})
+  const telemetry: Telemetry | undefined = await startTelemetry({
+    env: options.env ?? {},
+    warn: (line) => log(line, { level: "warn", event: "telemetry_unavailable" }),
+    spanProcessor: options.spanProcessor,
+    ...(options.nodeVersion === undefined ? {} : { nodeVersion: options.nodeVersion })
+  })
   let tokens = options.tokens
   let credentials: CredentialSource | undefined
   if (tokens === undefined) {
-    const made = makeTokens(config, options.env ?? {})
-    if (Result.isFailure(made)) return Result.fail(made.failure)
+    const made = makeTokens(config, options.env ?? {}, telemetry?.tracer)
+    if (Result.isFailure(made)) {
+      await telemetry?.shutdown()
+      return Result.fail(made.failure)
+    }
     tokens = made.success.tokens
     credentials = made.success.credentials
   }
   const rotating = isRotating(tokens) ? tokens : undefined
   const metrics = new ProxyMetrics()
-  const log: LogSink = options.log ?? (() => {})
   // Registered before the sources': the line comes before the sources re-acquire.
   rotating?.onRotation((event) => {
     metrics.bump(metrics.rotations, event._tag === "CredentialsRotated" ? "rotated" : "refused")
@@ -232,7 +257,12 @@ export const startProxy = async (
           fields: { method: e.method, path: e.path, status: e.status, upstreamMs: e.upstreamMs, scope: e.scope }
         })
     : undefined
-  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping, route, access })
+  const trace =
+    telemetry === undefined
+      ? undefined
+      : (a: { method: string; path: string; scope: string }) =>
+          telemetry.request({ ...a, credentialsId: rotating?.credentialsId() ?? "" })
+  const forward = makeForwarder({ config, source, metrics, pool, stopping: () => stopping, route, access, trace })
   const admin = makeAdmin(source, metrics, config.routes.length > 0 ? [...sources.values()] : [])
 
   const server = http.createServer(
@@ -278,6 +308,7 @@ export const startProxy = async (
   if (Result.isFailure(listening)) {
     stopWatching?.()
     await closeSources()
+    await telemetry?.shutdown()
     return Result.fail(listening.failure)
   }
   const port = listening.success
@@ -294,6 +325,7 @@ export const startProxy = async (
       server.closeAllConnections()
       await pool.destroy()
       await closeSources()
+      await telemetry?.shutdown()
     })()
     return stopped
   }

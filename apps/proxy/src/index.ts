@@ -15,6 +15,15 @@ export { ProxyMetrics, type RejectReason, type UpstreamErrorClass } from "./Metr
 export { makeTokens, type RunningProxy, type StartOptions, startProxy } from "./Proxy.js"
 export { makeRouter, parseRoute, type Route } from "./Routes.js"
 export {
+  otlpRequested,
+  otlpSupported,
+  type RequestSpan,
+  startTelemetry,
+  type Telemetry,
+  type TelemetryOptions,
+  withCredentialsId
+} from "./Telemetry.js"
+export {
   isRotating,
   makeTokenSource,
   type SourceState,

@@ -1,0 +1,74 @@
+/**
+ * The OpenTelemetry side of {@link Telemetry}, imported only when telemetry starts (Node ≥ 22.19):
+ * an SDK tracer provider with the OTLP/HTTP exporter (configured by the `OTEL_*` variables) behind
+ * `@effect/opentelemetry`'s tracer, which the core's token managers and the proxy's request spans use.
+ *
+ * @since 0.2.0
+ */
+import * as OtelTracer from "@effect/opentelemetry/OtelTracer"
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
+import { resourceFromAttributes } from "@opentelemetry/resources"
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Tracer from "effect/Tracer"
+import type { Telemetry } from "./Telemetry.js"
+
+/** The traces endpoint the variables name (the exporter alone would read `process.env` only). */
+const exporterConfig = (env: Readonly<Record<string, string | undefined>>): { url?: string } => {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return { url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT }
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT
+  return base ? { url: `${base.replace(/\/+$/, "")}/v1/traces` } : {}
+}
+
+const nowNanos = () => BigInt(Date.now()) * 1_000_000n
+
+/**
+ * Builds the pipeline; `processor` replaces the OTLP batch processor (tests).
+ *
+ * @example
+ * ```ts
+ * const telemetry = makeTelemetry(process.env, undefined)
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeTelemetry = (env: Readonly<Record<string, string | undefined>>, processor: unknown): Telemetry => {
+  const spanProcessor =
+    (processor as SpanProcessor | undefined) ?? new BatchSpanProcessor(new OTLPTraceExporter(exporterConfig(env)))
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": env.OTEL_SERVICE_NAME || "ipos-auth-proxy" }),
+    spanProcessors: [spanProcessor]
+  })
+  const tracer = Effect.runSync(
+    OtelTracer.make.pipe(Effect.provideService(OtelTracer.OtelTracer, provider.getTracer("@ipos/auth-proxy")))
+  )
+  return {
+    tracer,
+    request: (attributes) => {
+      const span = Effect.runSync(
+        Effect.makeSpan("ipos.proxy.request", {
+          kind: "server",
+          root: true,
+          attributes: {
+            "http.request.method": attributes.method,
+            "url.path": attributes.path,
+            "ipos.scope": attributes.scope,
+            "ipos.credentials_id": attributes.credentialsId
+          }
+        }).pipe(Effect.provideService(Tracer.Tracer, tracer))
+      )
+      return {
+        end: (fields) => {
+          span.attribute("http.response.status_code", fields.status)
+          span.attribute("ipos.outcome", fields.outcome)
+          if (fields.upstreamMs !== undefined) span.attribute("ipos.upstream_ms", fields.upstreamMs)
+          if (fields.code !== undefined) span.attribute("ipos.code", fields.code)
+          span.end(nowNanos(), fields.status >= 500 || fields.status === 0 ? Exit.fail(fields.outcome) : Exit.void)
+        }
+      }
+    },
+    shutdown: () => provider.shutdown()
+  }
+}
