@@ -75,6 +75,8 @@ export interface StartOptions {
   readonly credentialsPollMs?: number
   /** Spans go here instead of OTLP (tests: the SDK's in-memory exporter in a span processor). */
   readonly spanProcessor?: unknown
+  /** Metrics go here instead of OTLP (tests: the SDK's in-memory metric exporter). */
+  readonly metricExporter?: unknown
   /** The Node version telemetry checks (default `process.version`; tests). */
   readonly nodeVersion?: string
   /** How upstream connections are opened (default: undici's connector); tests inject one that stalls. */
@@ -212,6 +214,7 @@ export const startProxy = async (
     env: options.env ?? {},
     warn: (line) => log(line, { level: "warn", event: "telemetry_unavailable" }),
     spanProcessor: options.spanProcessor,
+    metricExporter: options.metricExporter,
     ...(options.nodeVersion === undefined ? {} : { nodeVersion: options.nodeVersion })
   })
   let tokens = options.tokens

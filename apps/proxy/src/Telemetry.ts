@@ -3,7 +3,8 @@
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, unless `OTEL_SDK_DISABLED=true` or
  * `OTEL_TRACES_EXPORTER=none`): the core's spans (`ipos.token.acquire`, `ipos.auth.*`) and one
  * `ipos.proxy.request` span per proxied request go out over OTLP/HTTP through
- * `@effect/opentelemetry`. Unconfigured, nothing is loaded and nothing is sent.
+ * `@effect/opentelemetry`, with the core's metrics (`ipos_auth_*`, through its metric producer) and
+ * the proxy's `ipos_proxy_requests` / `ipos_proxy_upstream_latency`. Unconfigured, nothing is loaded and nothing is sent.
  *
  * `@effect/opentelemetry` 4.1 needs Node ≥ 22.19: on an older Node, asking for OTLP gives one
  * warning line and the proxy runs without telemetry. The OpenTelemetry modules are imported lazily
@@ -98,6 +99,8 @@ export interface TelemetryOptions {
   readonly warn: (line: string) => void
   /** Where spans go instead of OTLP (tests: the SDK's in-memory exporter). */
   readonly spanProcessor?: unknown
+  /** Where metrics go instead of OTLP (tests: the SDK's in-memory metric exporter). */
+  readonly metricExporter?: unknown
   /** The Node version (default `process.version`). */
   readonly nodeVersion?: string
 }
@@ -122,7 +125,7 @@ export const startTelemetry = async (options: TelemetryOptions): Promise<Telemet
     return undefined
   }
   const otel = await import("./Otel.js")
-  return otel.makeTelemetry(options.env, options.spanProcessor)
+  return otel.makeTelemetry(options.env, options.spanProcessor, options.metricExporter)
 }
 
 /**

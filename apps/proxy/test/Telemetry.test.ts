@@ -7,6 +7,7 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
+import { AggregationTemporality, InMemoryMetricExporter } from "@opentelemetry/sdk-metrics"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Result from "effect/Result"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -30,7 +31,10 @@ afterAll(async () => {
 })
 
 const keys = { IPOS_API_KEY: demo.apiKey, IPOS_SECRET_KEY: demo.secretKey }
-const start = async (env: Record<string, string>, extra: { spanProcessor?: unknown; nodeVersion?: string } = {}) => {
+const start = async (
+  env: Record<string, string>,
+  extra: { spanProcessor?: unknown; metricExporter?: unknown; nodeVersion?: string } = {}
+) => {
   const log: Array<string> = []
   const started = await startProxy(configFor(["--upstream", upstream.url, "--auth-url", sandbox.url]), {
     env: { ...keys, ...env },
@@ -76,7 +80,8 @@ describe("Telemetry", () => {
 
   it("records request and token spans with scope, credentials id, outcome and code (in-memory exporter)", async () => {
     const exporter = new InMemorySpanExporter()
-    const { proxy, log } = await start({}, { spanProcessor: new SimpleSpanProcessor(exporter) })
+    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+    const { proxy, log } = await start({}, { spanProcessor: new SimpleSpanProcessor(exporter), metricExporter })
     if (!otlpSupported()) {
       // This Node cannot run @effect/opentelemetry 4.1: the one warning, and the proxy still works.
       expect(log).toContain(`OTLP export needs Node >= 22.19 (this is ${process.version}): running without telemetry`)
@@ -105,6 +110,14 @@ describe("Telemetry", () => {
     const auth = spans.find((s) => s.name === "ipos.auth.authenticate")
     expect(auth?.attributes).toMatchObject({ "ipos.scope": "PaymentTokenization" })
     expectNoSecret(JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events }))))
+    // Stopping flushes the metrics: the proxy's counter and the core's Effect metrics, by scope.
+    const metrics = metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((m) => m.metrics))
+    const requests = metrics.find((m) => m.descriptor.name === "ipos_proxy_requests")
+    expect(requests?.dataPoints.map((p) => [p.attributes, p.value])).toEqual([
+      [{ "ipos.scope": "PaymentTokenization", "ipos.outcome": "forwarded", status: 200 }, 1]
+    ])
+    expect(metrics.some((m) => m.descriptor.name.startsWith("ipos_auth_acquisitions"))).toBe(true)
+    expectNoSecret(JSON.stringify(metrics))
   })
 
   it("sends a real OTLP/HTTP export to a local receiver", async () => {
@@ -132,12 +145,19 @@ describe("Telemetry", () => {
         expect(bodies).toEqual([])
         return
       }
-      // The batch processor flushes on stop.
-      await eventually(() => bodies.length > 0)
-      expect(bodies[0]?.path).toBe("/v1/traces")
-      const text = Buffer.concat(bodies.map((b) => b.body)).toString("latin1")
+      // The batch processor and the metric reader flush on stop.
+      await eventually(
+        () => bodies.some((b) => b.path === "/v1/traces") && bodies.some((b) => b.path === "/v1/metrics")
+      )
+      expect(bodies.some((b) => b.path === "/v1/traces")).toBe(true)
+      const text = Buffer.concat(bodies.filter((b) => b.path === "/v1/traces").map((b) => b.body)).toString("latin1")
       for (const name of ["proxy-under-test", "ipos.proxy.request", "ipos.token.acquire", "ipos.credentials_id"])
         expect(text).toContain(name)
+      const metrics = bodies.filter((b) => b.path === "/v1/metrics")
+      expect(metrics.length).toBeGreaterThan(0)
+      const metricText = Buffer.concat(metrics.map((b) => b.body)).toString("latin1")
+      for (const name of ["ipos_proxy_requests", "ipos_auth_acquisitions"]) expect(metricText).toContain(name)
+      expectNoSecret(metricText)
       expectNoSecret(text)
     } finally {
       receiver.closeAllConnections()
