@@ -165,3 +165,17 @@ describe("Telemetry", () => {
     }
   })
 })
+
+describe("lazy loading", () => {
+  it("imports OpenTelemetry only in Otel.ts, and Otel.ts only through a dynamic import", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs")
+    const dir = new URL("../src/", import.meta.url)
+    for (const name of readdirSync(dir)) {
+      const text = readFileSync(new URL(name, dir), "utf8")
+      const staticImports = [...text.matchAll(/^import[^;]*?from "([^"]+)"/gms)].map((m) => m[1])
+      if (name !== "Otel.ts")
+        expect(staticImports.filter((s) => s?.includes("opentelemetry") || s === "./Otel.js")).toEqual([])
+    }
+    expect(readFileSync(new URL("Telemetry.ts", dir), "utf8")).toContain('await import("./Otel.js")')
+  })
+})
