@@ -36,17 +36,34 @@ export const reservedPrefix = "/_ipos/"
  * @since 0.1.0
  * @category constructors
  */
-export const makeAdmin = (source: TokenSource, metrics: ProxyMetrics) => {
+export const makeAdmin = (source: TokenSource, metrics: ProxyMetrics, scoped: ReadonlyArray<TokenSource> = []) => {
+  const each = <A>(f: (s: TokenSource) => A) => Object.fromEntries(scoped.map((s) => [s.scope, f(s)]))
   const routes: Record<string, { method: string; handle: (res: ServerResponse) => void }> = {
     health: { method: "GET", handle: (res) => sendJson(res, 200, { status: "ok" }) },
     ready: {
       method: "GET",
       handle: (res) => {
-        const ready = source.current() !== undefined
-        sendJson(res, ready ? 200 : 503, { ready, state: source.state() })
+        // With routes: ready only when every scope holds a token; each is reported.
+        const ready = [source, ...scoped].every((s) => s.current() !== undefined)
+        const body = { ready, state: source.state() }
+        sendJson(
+          res,
+          ready ? 200 : 503,
+          scoped.length === 0
+            ? body
+            : { ...body, scopes: each((s) => ({ ready: s.current() !== undefined, state: s.state() })) }
+        )
       }
     },
-    token: { method: "GET", handle: (res) => sendJson(res, 200, source.metadata()) },
+    token: {
+      method: "GET",
+      handle: (res) =>
+        sendJson(
+          res,
+          200,
+          scoped.length === 0 ? source.metadata() : { ...source.metadata(), scopes: each((s) => s.metadata()) }
+        )
+    },
     refresh: {
       method: "POST",
       handle: (res) => {
@@ -68,7 +85,13 @@ export const makeAdmin = (source: TokenSource, metrics: ProxyMetrics) => {
       handle: (res) => {
         // Reading the status sets the core's token gauges to their current values.
         source.metadata()
-        const text = metrics.render({ tokenReady: source.current() !== undefined })
+        const text = metrics.render({
+          tokenReady: source.current() !== undefined,
+          scopes: (scoped.length === 0 ? [source] : scoped).map((s) => ({
+            scope: s.scope,
+            ready: s.current() !== undefined
+          }))
+        })
         res.writeHead(200, [
           "content-type",
           "text/plain; version=0.0.4; charset=utf-8",

@@ -6,6 +6,8 @@
  * @since 0.1.0
  */
 import * as Result from "effect/Result"
+import { type LogFormat, logFormats } from "./Log.js"
+import { parseRoute, type Route } from "./Routes.js"
 
 /**
  * Everything the proxy needs to start.
@@ -38,6 +40,13 @@ export interface ProxyConfig {
   /** How long a request waits for a token acquisition that is under way before failing closed. */
   readonly tokenWaitMs: number
   readonly drainMs: number
+  /** Path prefixes served with another scope's token (`--route`); empty: one scope for all. */
+  readonly routes: ReadonlyArray<Route>
+  /** How often the credential files are re-read besides watching them. */
+  readonly credentialsPollMs: number
+  readonly logFormat: LogFormat
+  /** One log line per answered request. */
+  readonly accessLog: boolean
 }
 
 /**
@@ -62,7 +71,8 @@ export const defaults = {
   maxHeaderBytes: 16 * 1024,
   replayBufferBytes: 64 * 1024,
   tokenWaitMs: 5000,
-  drainMs: 10_000
+  drainMs: 10_000,
+  credentialsPollMs: 2000
 } as const
 
 /**
@@ -89,6 +99,7 @@ export type Command =
 
 interface FlagSpec {
   readonly name: string
+  /** `""` for a switch that takes no value. */
   readonly value: string
   readonly env?: string
   readonly help: string
@@ -114,6 +125,12 @@ export const flags: ReadonlyArray<FlagSpec> = [
     help: `address to listen on (default ${defaults.listen}; port 0 = ephemeral)`
   },
   { name: "scope", value: "S", env: "IPOS_SCOPE", help: "token scope (default PaymentTokenization)" },
+  {
+    name: "route",
+    value: "PREFIX=SCOPE",
+    env: "IPOS_PROXY_ROUTES",
+    help: "repeatable: paths starting with PREFIX get a token of SCOPE, e.g. /reports/=BatchReport (variable: comma-separated)"
+  },
   { name: "expiry", value: "MIN", env: "IPOS_TOKEN_EXPIRY_MINUTES", help: "requested token lifetime, 30…1440 minutes" },
   { name: "env", value: "E", env: "IPOS_ENV", help: "sandbox (default) or production" },
   { name: "auth-url", value: "URL", env: "IPOS_AUTH_URL", help: "auth service base URL override (a local sandbox)" },
@@ -159,6 +176,23 @@ export const flags: ReadonlyArray<FlagSpec> = [
     name: "drain",
     value: "MS",
     help: `on SIGTERM/SIGINT, how long in-flight requests may take to finish (default ${defaults.drainMs})`
+  },
+  {
+    name: "credentials-poll",
+    value: "MS",
+    help: `re-read IPOS_API_KEY_FILE/IPOS_SECRET_KEY_FILE this often besides watching them (default ${defaults.credentialsPollMs})`
+  },
+  {
+    name: "log-format",
+    value: "text|json",
+    env: "IPOS_LOG_FORMAT",
+    help: "stderr lines as text (default) or one JSON object per line; both with ISO time and level"
+  },
+  {
+    name: "access-log",
+    value: "",
+    env: "IPOS_PROXY_ACCESS_LOG",
+    help: "one line per request: method, path without query, status, upstream latency, scope (variable: 1)"
   }
 ]
 
@@ -181,16 +215,23 @@ export const helpText = [
   "                       [--auth-url URL] [--token-header token] [options]",
   "",
   "Forwards plain HTTP from 127.0.0.1 to one upstream origin with a valid token set; never forwards",
-  "without one (503/502 JSON). Credentials come from IPOS_API_KEY and IPOS_SECRET_KEY.",
+  "without one (503/502 JSON). Credentials come from IPOS_API_KEY and IPOS_SECRET_KEY, or from the",
+  "files named by IPOS_API_KEY_FILE and IPOS_SECRET_KEY_FILE: changed files (or SIGHUP) rotate them",
+  "without a restart, keeping the current token until one minted with the new ones is in hand.",
   "",
   "Options (flag, then environment variable where there is one):",
-  ...flags.map((f) => `  --${`${f.name} ${f.value}`.padEnd(24)} ${f.help}${f.env === undefined ? "" : ` [${f.env}]`}`),
+  ...flags.map(
+    (f) => `  --${`${f.name} ${f.value}`.trimEnd().padEnd(24)} ${f.help}${f.env === undefined ? "" : ` [${f.env}]`}`
+  ),
   `  ${"--help".padEnd(26)} this text`,
   `  ${"--version".padEnd(26)} the version`,
   "",
+  "With --route, each scope has its own token from the one manager; /_ipos/token and /_ipos/ready",
+  "report each scope under `scopes`.",
+  "",
   "Reserved paths: GET /_ipos/health, GET /_ipos/ready, GET /_ipos/token, POST /_ipos/refresh,",
   "GET /_ipos/metrics (Prometheus). Prints `listening on http://HOST:PORT` once it listens;",
-  "SIGTERM/SIGINT drain in-flight requests and exit 0.",
+  "SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP re-reads the credentials.",
   ""
 ].join("\n")
 
@@ -243,6 +284,7 @@ export const parseCommand = (
   env: Readonly<Record<string, string | undefined>>
 ): Result.Result<Command, UsageError> => {
   const given = new Map<string, string>()
+  const routeTexts: Array<string> = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === "--help" || arg === "-h") return Result.succeed({ _tag: "Help" })
@@ -251,10 +293,16 @@ export const parseCommand = (
     const eq = arg.indexOf("=")
     const name = arg.slice(2, eq === -1 ? undefined : eq)
     if (!flags.some((f) => f.name === name)) return usage(`unknown flag --${name}`)
-    if (given.has(name)) return usage(`--${name} given twice`)
+    if (given.has(name) && name !== "route") return usage(`--${name} given twice`)
+    if (name === "access-log") {
+      if (eq !== -1) return usage("--access-log takes no value")
+      given.set(name, "1")
+      continue
+    }
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1)
     if (value === undefined || (eq === -1 && value.startsWith("--"))) return usage(`--${name} needs a value`)
     given.set(name, value)
+    if (name === "route") routeTexts.push(value)
   }
   const upstreamText = given.get("upstream") ?? nonEmpty(env.IPOS_PROXY_UPSTREAM)
   if (upstreamText === undefined) return usage("--upstream (or IPOS_PROXY_UPSTREAM) is required")
@@ -276,7 +324,8 @@ export const parseCommand = (
     ["max-header", defaults.maxHeaderBytes, 1024],
     ["replay-buffer", defaults.replayBufferBytes, 0],
     ["token-wait", defaults.tokenWaitMs, 0],
-    ["drain", defaults.drainMs, 0]
+    ["drain", defaults.drainMs, 0],
+    ["credentials-poll", defaults.credentialsPollMs, 10]
   ]
   for (const [name, fallback, min] of numeric) {
     const text = given.get(name)
@@ -292,6 +341,21 @@ export const parseCommand = (
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     return usage(`${given.has("redis") ? "--redis" : "IPOS_REDIS_URL"}: expected a redis:// or rediss:// URL`)
   }
+  const fromRouteEnv = routeTexts.length === 0 ? (nonEmpty(env.IPOS_PROXY_ROUTES)?.split(",") ?? []) : []
+  const routes: Array<Route> = []
+  for (const text of [...routeTexts, ...fromRouteEnv]) {
+    const route = parseRoute(text.trim(), routeTexts.length > 0 ? "--route" : "IPOS_PROXY_ROUTES")
+    if (Result.isFailure(route)) return usage(route.failure)
+    if (routes.some((r) => r.prefix === route.success.prefix))
+      return usage(`--route: ${route.success.prefix} given twice`)
+    routes.push(route.success)
+  }
+  const logFormatText = given.get("log-format") ?? nonEmpty(env.IPOS_LOG_FORMAT) ?? "text"
+  const logFormat = logFormats.find((f) => f === logFormatText)
+  if (logFormat === undefined)
+    return usage(`${given.has("log-format") ? "--log-format" : "IPOS_LOG_FORMAT"}: expected text or json`)
+  const accessLogText = given.get("access-log") ?? nonEmpty(env.IPOS_PROXY_ACCESS_LOG) ?? "0"
+  if (!["0", "1", "true", "false"].includes(accessLogText)) return usage("IPOS_PROXY_ACCESS_LOG: expected 1 or 0")
   const expiryText = given.get("expiry")
   const expiryMinutes = expiryText === undefined ? undefined : Number(expiryText)
   if (expiryText !== undefined && !/^\d+$/.test(expiryText)) return usage("--expiry: expected whole minutes")
@@ -315,7 +379,11 @@ export const parseCommand = (
       maxHeaderBytes: numbers["max-header"]!,
       replayBufferBytes: numbers["replay-buffer"]!,
       tokenWaitMs: numbers["token-wait"]!,
-      drainMs: numbers.drain!
+      drainMs: numbers.drain!,
+      routes,
+      credentialsPollMs: numbers["credentials-poll"]!,
+      logFormat,
+      accessLog: accessLogText === "1" || accessLogText === "true"
     }
   })
 }

@@ -17,6 +17,7 @@ import { failClosedAnswer, rejectAnswer, sendJson, upstreamFailureAnswer } from 
 import type { ProxyConfig } from "./Config.js"
 import { requestHeaders, responseHeaders } from "./HopByHop.js"
 import type { ProxyMetrics, UpstreamErrorClass } from "./Metrics.js"
+import type { RequestSpan } from "./Telemetry.js"
 import type { TokenSource } from "./TokenSource.js"
 
 /**
@@ -33,6 +34,28 @@ export interface ForwardContext {
   readonly pool: Dispatcher
   /** True once a graceful stop began: answers carry `Connection: close`. */
   readonly stopping: () => boolean
+  /** With the access log: called once per answered request (nothing secret in it). */
+  readonly access?: ((entry: AccessEntry) => void) | undefined
+  /** With telemetry: starts the span of one request (ended when the answer is done). */
+  readonly trace?: ((attributes: { method: string; path: string; scope: string }) => RequestSpan) | undefined
+  /** The token source of a request target (`--route`); default: `source` for every path. */
+  readonly route?: ((url: string) => TokenSource) | undefined
+}
+
+/**
+ * One access log entry: the path without its query (a query may carry anything), the status sent
+ * (0 when the client went away first), the upstream latency to response headers (absent when the
+ * answer was local) and the scope of the token used.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AccessEntry {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly upstreamMs: number | undefined
+  readonly scope: string
 }
 
 /**
@@ -92,7 +115,12 @@ const replayRefused: FailureSummary = {
  * @category constructors
  */
 export const makeForwarder = (ctx: ForwardContext) => {
-  const { config, source, metrics, pool } = ctx
+  const { config, metrics, pool, access, trace } = ctx
+  const pathOf = (url: string) => {
+    const q = url.indexOf("?")
+    return q === -1 ? url : url.slice(0, q)
+  }
+  const route = ctx.route ?? (() => ctx.source)
   const host = config.upstream.host
   const origin = config.upstream.origin
   const tokenHeader = config.tokenHeader
@@ -106,6 +134,11 @@ export const makeForwarder = (ctx: ForwardContext) => {
     kept: Array<Buffer> | undefined = []
     bytes = 0
     sentAt = 0
+    upstreamMs: number | undefined = undefined
+    /** What became of the request, for its span: forwarded, fail_closed, rejected, upstream_error. */
+    outcome = "forwarded"
+    code: string | undefined = undefined
+    span: RequestSpan | undefined = undefined
     finished = false
     /** The 401 being discarded while a new token comes. */
     renewed: Promise<string | undefined> | undefined = undefined
@@ -115,11 +148,15 @@ export const makeForwarder = (ctx: ForwardContext) => {
     /** Answered locally (413) while the upstream request was under way. */
     refused = false
     readonly hasBody: boolean
+    readonly source: TokenSource
 
     constructor(
       readonly req: http.IncomingMessage,
       readonly res: http.ServerResponse
     ) {
+      this.source = route(req.url ?? "/")
+      if (trace !== undefined)
+        this.span = trace({ method: req.method ?? "", path: pathOf(req.url ?? "/"), scope: this.source.scope })
       const length = req.headers["content-length"]
       this.hasBody = req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0")
       res.on("close", () => this.closed())
@@ -129,6 +166,16 @@ export const makeForwarder = (ctx: ForwardContext) => {
       if (this.finished) return
       this.finished = true
       metrics.inFlight -= 1
+      const status = this.res.headersSent ? this.res.statusCode : 0
+      this.span?.end({ status, outcome: this.outcome, upstreamMs: this.upstreamMs, code: this.code })
+      if (access !== undefined)
+        access({
+          method: this.req.method ?? "",
+          path: pathOf(this.req.url ?? "/"),
+          status,
+          upstreamMs: this.upstreamMs,
+          scope: this.source.scope
+        })
       // The client went away before the answer was complete: abort the upstream request.
       if (!this.res.writableFinished) this.abortUpstream?.()
     }
@@ -172,13 +219,14 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     tooLarge(): void {
+      this.outcome = "rejected"
       metrics.bump(metrics.rejected, "body_too_large")
       this.refused = true
       this.req.removeAllListeners("data")
       this.req.resume()
       if (!this.res.headersSent) {
         const { status, body } = rejectAnswer("body_too_large")
-        metrics.answered(status)
+        metrics.answered(status, this.source.scope)
         sendJson(this.res, status, body, [], true)
       } else this.res.destroy()
       // After the answer: the upstream's abort error is then ignored (see onError).
@@ -198,11 +246,13 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     onHeaders(statusCode: number, rawHeaders: Array<Buffer>, resume: () => void, statusText: string): boolean {
-      metrics.latency((performance.now() - this.sentAt) / 1000)
+      const elapsed = performance.now() - this.sentAt
+      this.upstreamMs = Math.round(elapsed * 1000) / 1000
+      metrics.latency(elapsed / 1000)
       if (statusCode === 401 && this.attempt === 0) {
         // Only the first refusal says the token is bad; a second one goes to the client as it is,
         // and so does one the source will not act on (a token renewed for a 401 moments ago).
-        const renewed = source.refused(this.token)
+        const renewed = this.source.refused(this.token)
         if (renewed !== undefined && this.replayable()) {
           this.renewed = renewed
           return true
@@ -212,7 +262,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
       // An answer before the whole request body came (undici stopped sending it): the rest is never
       // read, so the connection cannot carry another request.
       if (ctx.stopping() || (this.hasBody && !this.req.complete)) headers.push("connection", "close")
-      metrics.answered(statusCode)
+      metrics.answered(statusCode, this.source.scope)
       this.res.writeHead(statusCode, statusText, headers)
       this.resumeUpstream = resume
       return true
@@ -254,19 +304,20 @@ export const makeForwarder = (ctx: ForwardContext) => {
       this.release()
       if (this.finished || this.refused) return
       const failure = classify(error)
+      this.outcome = "upstream_error"
       metrics.bump(metrics.upstreamErrors, failure)
       if (this.res.headersSent) {
         this.res.destroy()
         return
       }
       const { status, body } = upstreamFailureAnswer(failure)
-      metrics.answered(status)
+      metrics.answered(status, this.source.scope)
       sendJson(this.res, status, body, [], ctx.stopping() || (this.hasBody && !this.req.complete))
     }
 
     /** No valid token now: wait (bounded) for an acquisition under way, else fail closed. */
     awaitToken(): void {
-      void source.wait(tokenWaitMs).then((later) => {
+      void this.source.wait(tokenWaitMs).then((later) => {
         if (this.finished) return
         if (later === undefined) this.failClosed()
         else this.send(later)
@@ -274,13 +325,16 @@ export const makeForwarder = (ctx: ForwardContext) => {
     }
 
     failClosed(): void {
+      const source = this.source
       const error = source.lastError()
       const retryAfter = Math.max(1, Math.ceil((source.retryAt() - Date.now()) / 1000))
       // The last failure whatever the state (after a 401 the state may still read "ready"); with
       // none, "starting" on a first attempt, else that no new token came after the 401.
       const answer = failClosedAnswer(error ?? (this.attempt === 0 ? undefined : replayRefused), retryAfter)
-      metrics.bump(metrics.failClosed, answer.body.class as string)
-      metrics.answered(answer.status)
+      this.outcome = "fail_closed"
+      this.code = error?.code
+      metrics.failedClosed(answer.body.class as string, source.scope)
+      metrics.answered(answer.status, source.scope)
       const extra = answer.retryAfter === undefined ? [] : ["retry-after", String(answer.retryAfter)]
       // The body was never read: close the connection rather than read it.
       sendJson(this.res, answer.status, answer.body, extra, ctx.stopping() || (this.hasBody && !this.req.complete))
@@ -293,7 +347,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
     const length = req.headers["content-length"]
     if (length !== undefined && Number(length) > maxBodyBytes) exchange.tooLarge()
     else {
-      const token = source.current()
+      const token = exchange.source.current()
       if (token !== undefined) exchange.send(token)
       else exchange.awaitToken()
     }

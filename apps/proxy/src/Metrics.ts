@@ -15,6 +15,10 @@
  * | `ipos_proxy_upstream_latency_seconds` | histogram | — request sent to response headers |
  * | `ipos_proxy_in_flight_requests` | gauge | — |
  * | `ipos_proxy_token_ready` | gauge | — 1 while a valid token is held |
+ * | `ipos_proxy_scope_requests_total` | counter | `scope`, `class` — the answers above, by the scope of the request's route |
+ * | `ipos_proxy_scope_fail_closed_total` | counter | `scope`, `kind` — fail-closed answers by scope |
+ * | `ipos_proxy_scope_token_ready` | gauge | `scope` — 1 while that scope's valid token is held |
+ * | `ipos_proxy_credential_rotations_total` | counter | `outcome` (rotated, refused) — new credentials put in use or refused by iPOSpays |
  *
  * @since 0.1.0
  */
@@ -70,21 +74,32 @@ export class ProxyMetrics {
   readonly failClosed = new Map<string, number>()
   readonly upstreamErrors = new Map<UpstreamErrorClass, number>()
   readonly rejected = new Map<RejectReason, number>()
+  readonly rotations = new Map<"rotated" | "refused", number>()
+  /** Keyed `scope\u0000class` / `scope\u0000kind`. */
+  readonly scopeAnswers = new Map<string, number>()
+  readonly scopeFailClosed = new Map<string, number>()
   readonly latencyBuckets: Array<number> = latencyBounds.map(() => 0)
   latencyCount = 0
   latencySum = 0
 
   /**
-   * Counts one answer (proxied or local) under its status class.
+   * Counts one answer (proxied or local) under its status class, and under its scope when known.
    *
    * @example
    * ```ts
    * metrics.answered(404) // ipos_proxy_requests_total{class="4xx"} + 1
    * ```
    */
-  answered(status: number): void {
+  answered(status: number, scope?: string): void {
     const c = (status / 100) | 0
-    if (c >= 1 && c <= 5) this.byClass[c]! += 1
+    if (c < 1 || c > 5) return
+    this.byClass[c]! += 1
+    if (scope !== undefined) this.bump(this.scopeAnswers, `${scope}\u0000${c}xx`)
+  }
+
+  failedClosed(kind: string, scope: string): void {
+    this.bump(this.failClosed, kind)
+    this.bump(this.scopeFailClosed, `${scope}\u0000${kind}`)
   }
 
   /**
@@ -119,7 +134,10 @@ export class ProxyMetrics {
   }
 
   /** The Prometheus text of the proxy's metrics, then the core's. */
-  render(state: { readonly tokenReady: boolean }): string {
+  render(state: {
+    readonly tokenReady: boolean
+    readonly scopes?: ReadonlyArray<{ readonly scope: string; readonly ready: boolean }>
+  }): string {
     const lines: Array<string> = []
     const family = (name: string, type: string, help: string, samples: ReadonlyArray<string>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples)
@@ -178,6 +196,42 @@ export class ProxyMetrics {
     ])
     single("ipos_proxy_in_flight_requests", "gauge", "Requests being proxied", this.inFlight)
     single("ipos_proxy_token_ready", "gauge", "1 while a valid token is held", state.tokenReady ? 1 : 0)
+    const byScope = (name: string, type: string, help: string, label: string, map: ReadonlyMap<string, number>) =>
+      family(
+        name,
+        type,
+        help,
+        [...map].map(([key, value]) => {
+          const [scope, second] = key.split("\u0000")
+          return `${name}{scope="${scope}",${label}="${second}"} ${value}`
+        })
+      )
+    byScope(
+      "ipos_proxy_scope_requests_total",
+      "counter",
+      "Answers by route scope and status class",
+      "class",
+      this.scopeAnswers
+    )
+    byScope(
+      "ipos_proxy_scope_fail_closed_total",
+      "counter",
+      "Fail-closed answers by route scope",
+      "kind",
+      this.scopeFailClosed
+    )
+    family(
+      "ipos_proxy_scope_token_ready",
+      "gauge",
+      "1 while the scope's valid token is held",
+      (state.scopes ?? []).map((s) => `ipos_proxy_scope_token_ready{scope="${s.scope}"} ${s.ready ? 1 : 0}`)
+    )
+    byLabel(
+      "ipos_proxy_credential_rotations_total",
+      "New credentials put in use (rotated) or refused by iPOSpays (refused)",
+      "outcome",
+      this.rotations
+    )
     // The core's metrics live in Effect's default metric registry.
     return `${lines.join("\n")}\n${PrometheusMetrics.formatUnsafe(Context.empty())}`
   }

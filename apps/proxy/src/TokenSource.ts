@@ -13,10 +13,14 @@ import {
   type FailureSummary,
   isAuthFailure,
   type PromiseTokenManager,
+  type RotatingTokenManager,
+  type RotationEvent,
   summarize,
   type TokenEvent,
+  type Scope as TokenScope,
   type TokenStatus
 } from "@ipos/auth-core"
+import type { LogEntry, LogSink } from "./Log.js"
 
 /**
  * `starting`: the first acquisition is under way; `ready`: a valid token is held; `unavailable`:
@@ -52,6 +56,8 @@ export interface TokenMetadata {
  * @category models
  */
 export interface TokenSource {
+  /** The scope whose token this source injects. */
+  readonly scope: string
   /** The token to inject now, or `undefined` when none is valid (no allocation on the hit). */
   readonly current: () => string | undefined
   readonly state: () => SourceState
@@ -83,9 +89,12 @@ export interface TokenSource {
  */
 export interface TokenSourceOptions {
   readonly tokens: PromiseTokenManager
+  /** The scope to hold a token for (several sources may share one manager, one per scope). */
   readonly scope: string
-  /** Receives one line per state change (no token, no key in it). */
-  readonly log: (line: string) => void
+  /** Whether `close()` closes the manager too (default true; false for all but one shared source). */
+  readonly closeManager?: boolean
+  /** Receives one line per state change and its structured entry (no token, no key in either). */
+  readonly log: LogSink
   /** Wall clock in epoch ms (tests may move it). */
   readonly now?: () => number
 }
@@ -103,6 +112,21 @@ const summaryOf = (error: unknown): FailureSummary =>
   isAuthFailure(error)
     ? summarize(error)
     : { _tag: "Unavailable", kind: "unavailable", retryable: true, message: "token acquisition failed" }
+
+/**
+ * True for a manager whose credentials can rotate.
+ *
+ * @example
+ * ```ts
+ * import { isRotating } from "@ipos/auth-proxy"
+ * if (isRotating(tokens)) void tokens.rotate()
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isRotating = (tokens: PromiseTokenManager): tokens is RotatingTokenManager =>
+  "onRotation" in tokens && typeof tokens.onRotation === "function"
 
 const iso = (ms: number | undefined) =>
   ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString()
@@ -124,6 +148,7 @@ const iso = (ms: number | undefined) =>
  */
 export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   const { tokens, log } = options
+  const scope = options.scope as TokenScope
   const now = options.now ?? Date.now
   let token: string | undefined
   let usableUntil = 0
@@ -138,22 +163,28 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   /** The token last acquired because of a 401, and when. */
   let renewed: string | undefined
   let renewedAt = 0
+  /** Bumped when the credentials rotate: an acquisition begun before then is not adopted. */
+  let generation = 0
 
-  const enter = (next: SourceState, line: string, errorKey?: string) => {
+  const enter = (next: SourceState, line: string, entry: LogEntry, errorKey?: string) => {
     if (next === state && errorKey === loggedError) return
     state = next
     loggedError = errorKey
-    log(line)
+    log(line, entry)
   }
 
   const adopt = (value: string) => {
-    const status = tokens.status()
+    const status = tokens.status(scope)
     token = value
     usableUntil = status.usableUntil ?? 0
     failures = 0
     lastError = undefined
     if (state !== "closed")
-      enter("ready", `token ready: ${options.scope} ${status.fingerprint ?? ""} expires ${iso(status.expiresAt)}`)
+      enter("ready", `token ready: ${options.scope} ${status.fingerprint ?? ""} expires ${iso(status.expiresAt)}`, {
+        level: "info",
+        event: state === "unavailable" ? "token_recovered" : "token_acquired",
+        fields: { scope, fingerprint: status.fingerprint, expiresAt: iso(status.expiresAt) }
+      })
   }
 
   const failed = (error: unknown) => {
@@ -170,6 +201,11 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       enter(
         "unavailable",
         `token unavailable (${summary.kind}, ${summary._tag}): ${summary.message}; requests fail closed, retrying with backoff`,
+        {
+          level: "error",
+          event: "token_unavailable",
+          fields: { scope, kind: summary.kind, reason: summary._tag, code: summary.code, retryAt: iso(retryAt) }
+        },
         `${summary._tag}:${summary.code ?? ""}`
       )
   }
@@ -178,8 +214,10 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
     if (state === "closed") return Promise.resolve(undefined)
     if (pending !== undefined) return pending
     clearTimeout(retryTimer)
-    const attempt = tokens.getToken().then(
-      (value) => {
+    const started = generation
+    const attempt = tokens.getToken(scope).then(
+      (value): string | undefined | Promise<string | undefined> => {
+        if (started !== generation) return acquire()
         adopt(value)
         return value
       },
@@ -206,10 +244,17 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
   }
 
   const onEvent = (event: TokenEvent) => {
+    if (event.scope !== scope) return
     switch (event._tag) {
       case "Minted":
       case "Refreshed":
         issuedAt = event.expiresAt - event.lifetimeMs
+        if (event._tag === "Refreshed")
+          log(`token refreshed: ${scope} ${event.fingerprint} expires ${iso(event.expiresAt)}`, {
+            level: "info",
+            event: "token_refreshed",
+            fields: { scope, fingerprint: event.fingerprint, expiresAt: iso(event.expiresAt) }
+          })
         // A cache hit in the core: picks up the new value (background refreshes included).
         void acquire()
         return
@@ -218,22 +263,59 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
         token = undefined
         void acquire()
         return
+      case "RefreshFailed":
+        log(
+          `token refresh failed (${event.error.code ?? event.error._tag}): ${scope}; retrying at ${iso(event.retryAt)}`,
+          {
+            level: "warn",
+            event: "token_refresh_failed",
+            fields: {
+              scope,
+              kind: event.error.kind,
+              reason: event.error._tag,
+              code: event.error.code,
+              consecutiveFailures: event.consecutiveFailures,
+              retryAt: iso(event.retryAt)
+            }
+          }
+        )
+        return
       case "Degraded":
         log(
-          `token refreshes failing (${event.consecutiveFailures} in a row); serving the current token until ${iso(event.expiresAt)}`
+          `token refreshes failing (${event.consecutiveFailures} in a row); serving the current token until ${iso(event.expiresAt)}`,
+          {
+            level: "warn",
+            event: "token_degraded",
+            fields: { scope, consecutiveFailures: event.consecutiveFailures, expiresAt: iso(event.expiresAt) }
+          }
         )
         return
       case "Recovered":
-        log("token refreshes recovered")
+        log("token refreshes recovered", {
+          level: "info",
+          event: "token_recovered",
+          fields: { scope, fingerprint: event.fingerprint }
+        })
         return
       default:
         return
     }
   }
+  const onRotation = (event: RotationEvent) => {
+    if (event._tag !== "CredentialsRotated") return
+    // Make before break: the new manager holds a token already. Drop the old one now so that no
+    // request uses it from here on; requests meanwhile wait for the (cache-hit) acquisition.
+    generation += 1
+    token = undefined
+    pending = undefined
+    void acquire()
+  }
   const unsubscribe = tokens.onEvent(onEvent)
+  const unsubscribeRotation = isRotating(tokens) ? tokens.onRotation(onRotation) : () => {}
   void acquire()
 
   return {
+    scope,
     current,
     state: () => state,
     lastError: () => lastError,
@@ -253,7 +335,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
     },
     refused: (refusedToken) => {
       if (refusedToken === renewed && now() - renewedAt < refusedGraceMs) return undefined
-      tokens.invalidate(refusedToken)
+      tokens.invalidate(refusedToken, scope)
       if (token === refusedToken) token = undefined
       const hit = current()
       if (hit !== undefined) return Promise.resolve(hit)
@@ -266,7 +348,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       })
     },
     refresh: () =>
-      tokens.refresh().then(
+      tokens.refresh(scope).then(
         (value) => {
           adopt(value)
           return undefined
@@ -277,7 +359,7 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
         }
       ),
     metadata: () => {
-      const status = tokens.status()
+      const status = tokens.status(scope)
       const held = current() !== undefined
       return {
         scope: status.scope,
@@ -294,8 +376,9 @@ export const makeTokenSource = (options: TokenSourceOptions): TokenSource => {
       state = "closed"
       clearTimeout(retryTimer)
       unsubscribe()
+      unsubscribeRotation()
       token = undefined
-      await tokens.close()
+      if (options.closeManager !== false) await tokens.close()
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The `ipos-auth-proxy` command: parses flags and variables, starts the proxy, prints
- * `listening on http://HOST:PORT`, and on SIGTERM/SIGINT drains and exits 0. Exit 2 for usage or
+ * `listening on http://HOST:PORT`, on SIGHUP re-reads the credentials, and on SIGTERM/SIGINT
+ * drains and exits 0. Exit 2 for usage or
  * invalid settings, 1 when it cannot listen.
  *
  * @since 0.1.0
@@ -8,6 +9,7 @@
 import { readFileSync } from "node:fs"
 import * as Result from "effect/Result"
 import { helpText, parseCommand } from "./Config.js"
+import { formatLine, type LogEntry, type LogFormat } from "./Log.js"
 import { startProxy } from "./Proxy.js"
 
 const version = (): string => {
@@ -17,6 +19,12 @@ const version = (): string => {
 }
 
 const say = (line: string) => process.stderr.write(`ipos-auth-proxy: ${line}\n`)
+
+/** State changes once the format is known: an ISO timestamp and a level on every line. */
+const logTo =
+  (format: LogFormat) =>
+  (message: string, entry?: LogEntry): void =>
+    void process.stderr.write(`${formatLine(format, message, entry)}\n`)
 
 /**
  * Runs the command; resolves with the exit code once the proxy has stopped (or at once on error).
@@ -49,25 +57,37 @@ export const main = async (
     return 0
   }
   const config = command.success.config
-  const started = await startProxy(config, { env, log: say })
+  const log = logTo(config.logFormat)
+  const started = await startProxy(config, { env, log })
   if (Result.isFailure(started)) {
     say(started.failure)
     return started.failure.startsWith("cannot listen") ? 1 : 2
   }
   const proxy = started.success
   process.stdout.write(`listening on ${proxy.url}\n`)
-  say(`forwarding to ${config.upstream.origin} with header ${config.tokenHeader}`)
+  log(`listening on ${proxy.url}, forwarding to ${config.upstream.origin} with header ${config.tokenHeader}`, {
+    level: "info",
+    event: "listening",
+    fields: { url: proxy.url, upstream: config.upstream.origin, tokenHeader: config.tokenHeader }
+  })
   return new Promise<number>((resolve) => {
+    const onHangup = () => void proxy.rotate()
     const onSignal = (signal: NodeJS.Signals) => {
       process.off("SIGTERM", onSignal)
       process.off("SIGINT", onSignal)
-      say(`${signal}: draining (up to ${config.drainMs} ms)`)
+      process.off("SIGHUP", onHangup)
+      log(`${signal}: draining (up to ${config.drainMs} ms)`, {
+        level: "info",
+        event: "draining",
+        fields: { signal, drainMs: config.drainMs }
+      })
       void proxy.stop().then(() => {
-        say("stopped")
+        log("stopped", { level: "info", event: "stopped" })
         resolve(0)
       })
     }
     process.on("SIGTERM", onSignal)
     process.on("SIGINT", onSignal)
+    process.on("SIGHUP", onHangup)
   })
 }

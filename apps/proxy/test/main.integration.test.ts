@@ -4,6 +4,9 @@
  * graceful stop on SIGTERM/SIGINT, and no token or key in any output.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -73,7 +76,7 @@ describe("ipos-auth-proxy", () => {
   it("documents every flag in --help", async () => {
     const r = run(["--help"], {})
     expect(await r.exited).toBe(0)
-    for (const f of flags) expect(r.out()).toContain(`--${f.name} ${f.value}`)
+    for (const f of flags) expect(r.out()).toContain(`--${f.name} ${f.value}`.trimEnd())
     for (const path of ["/_ipos/health", "/_ipos/ready", "/_ipos/token", "/_ipos/refresh", "/_ipos/metrics"])
       expect(r.out()).toContain(path)
   })
@@ -140,5 +143,93 @@ describe("ipos-auth-proxy", () => {
     expect(r.child.exitCode).toBe(null)
     r.child.kill("SIGTERM")
     expect(await r.exited).toBe(0)
+  })
+
+  it("logs JSON with --log-format json: ISO time, level, event on every line; access lines without the query", async () => {
+    const r = run(["--log-format", "json", "--access-log"], {
+      IPOS_PROXY_UPSTREAM: upstream.url,
+      IPOS_PROXY_LISTEN: "127.0.0.1:0",
+      IPOS_AUTH_URL: sandbox.url,
+      IPOS_API_KEY: demo.apiKey,
+      IPOS_SECRET_KEY: demo.secretKey
+    })
+    const port = await portOf(r)
+    await eventually(async () => (await send(port, { path: "/_ipos/ready" })).status === 200)
+    expect((await send(port, { path: "/fast?card=4111111111111111" })).status).toBe(200)
+    await eventually(() => r.err().includes('"event":"access"'))
+    r.child.kill("SIGTERM")
+    expect(await r.exited).toBe(0)
+    const lines = r.err().trimEnd().split("\n")
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    for (const entry of entries) {
+      expect(entry.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+      expect(["info", "warn", "error"]).toContain(entry.level)
+      expect(typeof entry.event).toBe("string")
+      expect(typeof entry.msg).toBe("string")
+    }
+    // The first token and listening race; then the one request, the drain and the stop.
+    const events = entries.map((e) => e.event as string)
+    expect([...events.slice(0, 2)].sort()).toEqual(["listening", "token_acquired"])
+    expect(events.slice(2)).toEqual(["access", "draining", "stopped"])
+    expect(entries[2]).toMatchObject({
+      method: "GET",
+      path: "/fast",
+      status: 200,
+      scope: "PaymentTokenization"
+    })
+    expect(typeof entries[2]?.upstreamMs).toBe("number")
+    expect(r.err()).not.toContain("4111111111111111")
+  })
+
+  it("refuses an unknown --log-format and a key variable set with its _FILE twin (exit 2)", async () => {
+    const format = run(["--upstream", upstream.url, "--log-format", "xml"], {})
+    expect(await format.exited).toBe(2)
+    expect(format.err()).toBe("ipos-auth-proxy: --log-format: expected text or json (see --help)\n")
+    const both = run(["--upstream", upstream.url], {
+      IPOS_SECRET_KEY: demo.secretKey,
+      IPOS_SECRET_KEY_FILE: "/nonexistent",
+      IPOS_API_KEY: demo.apiKey
+    })
+    expect(await both.exited).toBe(2)
+    expect(both.err()).toBe("ipos-auth-proxy: IPOS_SECRET_KEY and IPOS_SECRET_KEY_FILE are both set (use one)\n")
+  })
+
+  it("re-reads the key files on SIGHUP and rotates to the new set", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ipos-proxy-keys-"))
+    const write = (apiKey: string, secretKey: string) => {
+      writeFileSync(join(dir, "apiKey"), `${apiKey}\n`)
+      writeFileSync(join(dir, "secretKey"), `${secretKey}\n`)
+    }
+    write(demo.apiKey, demo.secretKey)
+    try {
+      // A poll of a minute: the rotation below comes from the watch or from SIGHUP.
+      const r = run(
+        [
+          "--upstream",
+          upstream.url,
+          "--listen",
+          "127.0.0.1:0",
+          "--auth-url",
+          sandbox.url,
+          "--credentials-poll",
+          "60000"
+        ],
+        {
+          IPOS_API_KEY_FILE: join(dir, "apiKey"),
+          IPOS_SECRET_KEY_FILE: join(dir, "secretKey")
+        }
+      )
+      const port = await portOf(r)
+      await eventually(async () => (await send(port, { path: "/_ipos/ready" })).status === 200)
+      write("demo-iso-api-key", "demo-iso-secret-key")
+      r.child.kill("SIGHUP")
+      await eventually(() => r.err().includes("credentials rotated: "))
+      expect((await send(port, { path: "/fast" })).status).toBe(200)
+      expect(r.err().match(/credentials rotated: /g)).toHaveLength(1)
+      r.child.kill("SIGTERM")
+      expect(await r.exited).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

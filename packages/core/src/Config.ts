@@ -7,6 +7,7 @@
  * |---|---|---|
  * | `IPOS_API_KEY` | API key | — |
  * | `IPOS_SECRET_KEY` | secret key | — |
+ * | `IPOS_API_KEY_FILE`, `IPOS_SECRET_KEY_FILE` | a file holding the key (one trailing newline trimmed); not with its twin | — |
  * | `IPOS_SCOPE` | `PaymentTokenization`, `Recurring`, `BatchReport` or `ExternalApi` | `PaymentTokenization` |
  * | `IPOS_ENV` | `sandbox` or `production` | `sandbox` |
  * | `IPOS_AUTH_URL` | base URL override (a local sandbox, Prism) | the environment's server |
@@ -18,8 +19,9 @@ import { servers } from "@ipos/auth-client"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import { bothSet, credentialFileNames, readSecretFile } from "./CredentialFiles.js"
 import { type Credentials, makeCredentials } from "./Credentials.js"
 import type { Environment, Scope } from "./Schemas.js"
 import {
@@ -165,7 +167,7 @@ export const makeAuthConfig = (input: AuthConfigInput): Result.Result<AuthConfig
 const optionalString = (name: string) => Config.option(Config.String(name))
 
 /**
- * The raw `Config` of the six variables (all optional; nothing validated yet).
+ * The raw `Config` of the eight variables (all optional; nothing validated yet).
  *
  * @example
  * ```ts
@@ -183,8 +185,23 @@ export const authConfigVariables = Config.all({
   scope: optionalString(envNames.scope),
   env: optionalString(envNames.env),
   authUrl: optionalString(envNames.authUrl),
-  expiryMinutes: optionalString(envNames.expiryMinutes)
+  expiryMinutes: optionalString(envNames.expiryMinutes),
+  apiKeyFile: optionalString(credentialFileNames.apiKey),
+  secretKeyFile: optionalString(credentialFileNames.secretKey)
 })
+
+/** A key from its variable or from the file its `_FILE` twin names; both set is an error. */
+const keyFromEnv = (
+  value: Option.Option<Redacted.Redacted<string>>,
+  file: Option.Option<string>,
+  name: "IPOS_API_KEY" | "IPOS_SECRET_KEY",
+  fileName: "IPOS_API_KEY_FILE" | "IPOS_SECRET_KEY_FILE"
+): Result.Result<Option.Option<Redacted.Redacted<string>>, ValidationError> => {
+  const path = Option.getOrUndefined(file)
+  if (path === undefined || path === "") return Result.succeed(value)
+  if (Option.isSome(value) && Redacted.value(value.value) !== "") return Result.fail(bothSet(name, fileName))
+  return Result.map(readSecretFile(path, fileName), (text) => Option.some(Redacted.make(text)))
+}
 
 /**
  * Reads and validates the configuration from the current `ConfigProvider` (by default
@@ -215,8 +232,16 @@ export const loadAuthConfig = (overrides: AuthConfigInput = {}): Effect.Effect<A
             override !== undefined
               ? { value: override, field: programmaticFields[field] }
               : { value: Option.getOrUndefined(fromEnv), field: envFields[field] }
-          const apiKey = pick(overrides.apiKey, raw.apiKey, "apiKey")
-          const secretKey = pick(overrides.secretKey, raw.secretKey, "secretKey")
+          const apiKeyEnv =
+            overrides.apiKey === undefined
+              ? yield* keyFromEnv(raw.apiKey, raw.apiKeyFile, envNames.apiKey, credentialFileNames.apiKey)
+              : raw.apiKey
+          const secretKeyEnv =
+            overrides.secretKey === undefined
+              ? yield* keyFromEnv(raw.secretKey, raw.secretKeyFile, envNames.secretKey, credentialFileNames.secretKey)
+              : raw.secretKey
+          const apiKey = pick(overrides.apiKey, apiKeyEnv, "apiKey")
+          const secretKey = pick(overrides.secretKey, secretKeyEnv, "secretKey")
           const scope = pick(overrides.scope, raw.scope, "scope")
           const env = pick(overrides.env, raw.env, "env")
           const baseUrl = pick(overrides.baseUrl, raw.authUrl, "baseUrl")

@@ -39,6 +39,8 @@ export type ValidationField =
   | "IPOS_ENV"
   | "IPOS_AUTH_URL"
   | "IPOS_TOKEN_EXPIRY_MINUTES"
+  | "IPOS_API_KEY_FILE"
+  | "IPOS_SECRET_KEY_FILE"
 
 /**
  * An input was refused locally, before any request.

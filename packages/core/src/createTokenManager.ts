@@ -16,9 +16,11 @@
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { identity } from "effect/Function"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import { type Fetch, makeAuthApi } from "./AuthApi.js"
 import { type AuthConfig, type AuthConfigInput, loadAuthConfig, makeAuthConfig } from "./Config.js"
 import { summarize } from "./Failure.js"
@@ -78,6 +80,11 @@ export interface CreateTokenManagerOptions {
    * default: nothing shared. A store is tied to the manager it is given to: one store per manager.
    */
   readonly store?: TokenStoreShape | undefined
+  /**
+   * Where the core's spans (`ipos.token.acquire`, `ipos.auth.*`) go, e.g. the tracer of
+   * `@effect/opentelemetry`; default: Effect's own (no export).
+   */
+  readonly tracer?: Tracer.Tracer | undefined
 }
 
 /**
@@ -228,7 +235,10 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
         })
       )
       return yield* makeEngine(api, checked)
-    }).pipe(Scope.provide(scope))
+    }).pipe(
+      Scope.provide(scope),
+      options.tracer === undefined ? identity : Effect.provideService(Tracer.Tracer, options.tracer)
+    )
   )
   if (Exit.isSuccess(exit)) return Result.succeed(exit.value)
   const failure = Exit.findErrorOption(exit)

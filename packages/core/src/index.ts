@@ -66,6 +66,13 @@ export {
   makeAuthConfig,
   requireCredentials
 } from "./Config.js"
+export {
+  bothSet,
+  credentialFileNames,
+  type ReadTextFile,
+  readSecretFile,
+  resolveCredentialFiles
+} from "./CredentialFiles.js"
 export { type Credentials, type CredentialsInput, credentialsId, makeCredentials } from "./Credentials.js"
 export {
   type CreateTokenManagerOptions,
@@ -112,6 +119,15 @@ export {
   validateRetryPolicy,
   withRetry
 } from "./Retry.js"
+export {
+  type CredentialSet,
+  type CredentialsProvider,
+  createRotatingTokenManager,
+  type RotatingTokenManager,
+  type RotatingTokenManagerOptions,
+  type RotationEvent,
+  type RotationOutcome
+} from "./RotatingTokenManager.js"
 export {
   AuthErrorBody,
   Environment,

@@ -39,7 +39,8 @@ export const sandboxEnv = {
   isoApiKey: "IPOS_SANDBOX_ISO_API_KEY",
   isoSecretKey: "IPOS_SANDBOX_ISO_SECRET_KEY",
   agentOfficeApiKey: "IPOS_SANDBOX_AGENT_OFFICE_API_KEY",
-  agentOfficeSecretKey: "IPOS_SANDBOX_AGENT_OFFICE_SECRET_KEY"
+  agentOfficeSecretKey: "IPOS_SANDBOX_AGENT_OFFICE_SECRET_KEY",
+  logFormat: "IPOS_SANDBOX_LOG_FORMAT"
 } as const
 
 const credentialVariables: Readonly<Record<CredentialLevel, readonly [string, string]>> = {
@@ -235,6 +236,13 @@ export const sandboxOptionsFromEnv = (env: Env): SandboxOptions => {
   if (refreshExpired !== undefined) options.refreshExpired = refreshExpired
   const faults = faultsFromEnv(env, got)
   if (faults !== undefined) options.faults = faults
+  // The sandbox's own variable first, then the one the proxy reads too.
+  const logFormat = read(env, sandboxEnv.logFormat) ?? read(env, "IPOS_LOG_FORMAT")
+  if (logFormat !== undefined) {
+    if (logFormat !== "text" && logFormat !== "json")
+      throw new SandboxConfigError(`${sandboxEnv.logFormat} must be text or json${got(logFormat)}`)
+    options.log = { format: logFormat, write: (line) => void process.stderr.write(`${line}\n`) }
+  }
 
   let overridden = false
   const credentials = demoCredentials.map((demo): CredentialInput => {

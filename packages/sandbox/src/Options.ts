@@ -5,6 +5,7 @@ import type { CorsOrigin } from "./Cors.js"
 import type { Endpoint } from "./Counters.js"
 import type { CredentialInput } from "./Credentials.js"
 import type { FaultKind, FaultsPatch } from "./Faults.js"
+import type { SandboxLog } from "./SandboxLog.js"
 
 /** How to start a sandbox. Every field is optional; the defaults make a loopback server on an ephemeral port. */
 export interface SandboxOptions {
@@ -45,6 +46,8 @@ export interface SandboxOptions {
   readonly now?: () => number
   /** Called once per answered request; never receives header values, bodies or tokens. */
   readonly onRequest?: (entry: RequestLogEntry) => void
+  /** Log lines (listening, each request, reset, stopped) in text or JSON; none by default. */
+  readonly log?: SandboxLog
 }
 
 /** One answered request, for a log line such as `POST /v1/authenticate-token 200 AUTH_ERR_004 3ms`. */

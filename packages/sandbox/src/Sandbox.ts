@@ -3,6 +3,7 @@
  * issuing real RS256 tokens, answering every documented `AUTH_ERR`, with faults on demand, a
  * downstream echo API, CORS and counters. The programmatic API the CLI and other packages' tests use.
  */
+
 import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Counters, type CountersSnapshot } from "./Counters.js"
@@ -15,6 +16,7 @@ import { createSandboxServer } from "./internal/server.js"
 import { TokenRegistry } from "./internal/TokenRegistry.js"
 import { generateSigningKey, type Jwks } from "./Jwt.js"
 import type { SandboxOptions } from "./Options.js"
+import { sandboxLogLine } from "./SandboxLog.js"
 
 /** A running sandbox. */
 export interface Sandbox {
@@ -99,7 +101,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       stopping.signal.addEventListener("abort", onAbort, { once: true })
     })
 
+  const say = (event: string, message: string, fields: Readonly<Record<string, string>> = {}) =>
+    options.log?.write(sandboxLogLine(options.log.format, "info", event, message, fields))
   const reset = (): void => {
+    say("reset", "reset to the start-up state")
     faults.clear()
     faults.apply(settings.initialFaults)
     counters.reset()
@@ -110,12 +115,16 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   const server = createSandboxServer(ctx)
   await listen(server, settings.port, settings.host)
   const { port } = server.address() as AddressInfo
+  say("listening", `listening on ${baseUrl(settings.host, port)}`, { url: baseUrl(settings.host, port) })
 
   let stopped: Promise<void> | undefined
   const stop = (): Promise<void> => {
     stopped ??= new Promise<void>((resolve) => {
       stopping.abort()
-      server.close(() => resolve())
+      server.close(() => {
+        say("stopped", "stopped")
+        resolve()
+      })
       server.closeAllConnections()
     })
     return stopped

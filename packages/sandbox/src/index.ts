@@ -29,4 +29,10 @@ export type { RequestLogEntry, SandboxOptions } from "./Options.js"
 export type { EchoRefusal } from "./routes/echo.js"
 export { type Sandbox, startSandbox } from "./Sandbox.js"
 export { SandboxConfigError } from "./SandboxConfigError.js"
+export {
+  requestLogLine,
+  type SandboxLog,
+  type SandboxLogFormat,
+  sandboxLogLine
+} from "./SandboxLog.js"
 export { type InternalScopeName, internalScopeNames, type Scope, scopes } from "./Scopes.js"

@@ -283,6 +283,6 @@ describe("sandboxOptionsFromEnv", () => {
 
   it("names every variable with the IPOS_SANDBOX_ prefix", () => {
     expect(Object.values(sandboxEnv).every((name) => name.startsWith("IPOS_SANDBOX_"))).toBe(true)
-    expect(Object.values(sandboxEnv)).toHaveLength(20)
+    expect(Object.values(sandboxEnv)).toHaveLength(21)
   })
 })

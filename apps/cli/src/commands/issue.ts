@@ -161,10 +161,11 @@ const warnCleartext = (baseUrl: string, what: string): Effect.Effect<void> =>
 
 // The core's own wording names the library's options; on the command line only these exist.
 const missingKeys =
-  "IPOS_API_KEY and IPOS_SECRET_KEY are not set: export both (the keys from the iPOSpays portal, or the demo keys `ipos-auth sandbox` prints); there are no key flags, since ps would show them"
+  "IPOS_API_KEY and IPOS_SECRET_KEY are not set: export both, or IPOS_API_KEY_FILE and IPOS_SECRET_KEY_FILE naming files that hold them (the keys from the iPOSpays portal, or the demo keys `ipos-auth sandbox` prints); there are no key flags, since ps would show them"
 
 /**
- * `ipos-auth token`: mints a token with the credentials of `IPOS_API_KEY` / `IPOS_SECRET_KEY`.
+ * `ipos-auth token`: mints a token with the credentials of `IPOS_API_KEY` / `IPOS_SECRET_KEY` (or of
+ * the files named by `IPOS_API_KEY_FILE` / `IPOS_SECRET_KEY_FILE`).
  *
  * @example
  * ```ts

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { freePort, namedExamples } from "@ipos/testing"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -27,6 +30,28 @@ const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1] ?? ""
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 describe("ipos-auth token", () => {
+  it("reads the keys from IPOS_API_KEY_FILE / IPOS_SECRET_KEY_FILE (trailing newline trimmed)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ipos-cli-keys-"))
+    try {
+      writeFileSync(join(dir, "apiKey"), "demo-iso-api-key\n")
+      writeFileSync(join(dir, "secretKey"), "demo-iso-secret-key\n")
+      const files = { IPOS_API_KEY_FILE: join(dir, "apiKey"), IPOS_SECRET_KEY_FILE: join(dir, "secretKey") }
+      const result = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url, ...files }) })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/)
+      const both = await runCli(["token"], {
+        env: cleanEnv({ IPOS_AUTH_URL: sandbox.url, ...files, IPOS_API_KEY: "demo-iso-api-key" })
+      })
+      expect(both).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: "ipos-auth: Invalid IPOS_API_KEY: must not be set together with IPOS_API_KEY_FILE (use one)\n"
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("prints the bare token and a newline, so TOKEN=$(ipos-auth token) works", async () => {
     const result = await runCli(["token"], { env })
     expect(result.code).toBe(0)
@@ -92,7 +117,7 @@ describe("ipos-auth token", () => {
       code: 2,
       stdout: "",
       stderr:
-        "ipos-auth: IPOS_API_KEY and IPOS_SECRET_KEY are not set: export both (the keys from the iPOSpays portal, or the demo keys `ipos-auth sandbox` prints); there are no key flags, since ps would show them\n"
+        "ipos-auth: IPOS_API_KEY and IPOS_SECRET_KEY are not set: export both, or IPOS_API_KEY_FILE and IPOS_SECRET_KEY_FILE naming files that hold them (the keys from the iPOSpays portal, or the demo keys `ipos-auth sandbox` prints); there are no key flags, since ps would show them\n"
     })
     const half = await runCli(["token"], { env: cleanEnv({ IPOS_AUTH_URL: sandbox.url, IPOS_API_KEY: "k" }) })
     expect(half.code).toBe(2)

@@ -1,10 +1,12 @@
 /** Validates `SandboxOptions` once, at start-up, into the settings the server runs with. */
+
 import { type ControlAccess, controlAccess } from "../ControlAccess.js"
 import { type CorsPolicy, corsPolicy } from "../Cors.js"
 import { credentialTable, demoCredentials, type SandboxCredential } from "../Credentials.js"
 import { type FaultsPatch, parseFaultsPatch } from "../Faults.js"
 import type { RequestLogEntry, SandboxOptions } from "../Options.js"
 import { SandboxConfigError } from "../SandboxConfigError.js"
+import { requestLogLine } from "../SandboxLog.js"
 import { got } from "./got.js"
 import { errorStatusIn, integerIn, ranges } from "./rules.js"
 
@@ -55,6 +57,12 @@ export const resolveOptions = (options: SandboxOptions): Settings => {
     maxBodyBytes: optional("maxBodyBytes", options.maxBodyBytes, 65_536),
     maxHeaderBytes: optional("maxHeaderBytes", options.maxHeaderBytes, 16_384),
     now: options.now ?? Date.now,
-    onRequest: options.onRequest
+    onRequest:
+      options.log === undefined
+        ? options.onRequest
+        : (entry) => {
+            options.onRequest?.(entry)
+            options.log?.write(requestLogLine(options.log.format, entry))
+          }
   }
 }
