@@ -40,6 +40,11 @@ export const sandboxFlags: ReadonlyArray<SandboxFlag> = [
   },
   { flag: "cors-origin", setting: "corsOrigin", description: "Origins allowed by CORS, comma-separated, or *" },
   {
+    flag: "log-format",
+    setting: "logFormat",
+    description: "Log lines on stderr (listening, each request, reset, stopped): text or json (default: none)"
+  },
+  {
     flag: "allowed-origins",
     setting: "allowedOrigins",
     description: "Pages allowed to use the control API besides loopback ones (any port), comma-separated origins"

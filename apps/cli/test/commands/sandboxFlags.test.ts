@@ -23,6 +23,14 @@ describe("sandbox settings flags", () => {
     )
   })
 
+  it("cover the log format, which wins over IPOS_LOG_FORMAT like its variable", () => {
+    expect(sandboxFlags.find(({ flag }) => flag === "log-format")?.setting).toBe("logFormat")
+    expect(withFlags({ IPOS_LOG_FORMAT: "text" }, { "log-format": "json" }).env).toEqual({
+      IPOS_LOG_FORMAT: "text",
+      IPOS_SANDBOX_LOG_FORMAT: "json"
+    })
+  })
+
   it("name the flag, not the variable, in an error about a given flag", () => {
     const { rename } = withFlags({}, { "fail-next": "x" })
     expect(rename("IPOS_SANDBOX_FAIL_NEXT must be COUNT")).toBe("--fail-next must be COUNT")
