@@ -64,13 +64,9 @@ export const main = async (
     return started.failure.startsWith("cannot listen") ? 1 : 2
   }
   const proxy = started.success
-  process.stdout.write(`listening on ${proxy.url}\n`)
-  log(`listening on ${proxy.url}, forwarding to ${config.upstream.origin} with header ${config.tokenHeader}`, {
-    level: "info",
-    event: "listening",
-    fields: { url: proxy.url, upstream: config.upstream.origin, tokenHeader: config.tokenHeader }
-  })
-  return new Promise<number>((resolve) => {
+  // The handlers come before the line that says the proxy is up: whoever reads that line may signal
+  // at once, and a signal before them would kill the process without draining.
+  const stopped = new Promise<number>((resolve) => {
     const onHangup = () => void proxy.rotate()
     const onSignal = (signal: NodeJS.Signals) => {
       process.off("SIGTERM", onSignal)
@@ -90,4 +86,11 @@ export const main = async (
     process.on("SIGINT", onSignal)
     process.on("SIGHUP", onHangup)
   })
+  process.stdout.write(`listening on ${proxy.url}\n`)
+  log(`listening on ${proxy.url}, forwarding to ${config.upstream.origin} with header ${config.tokenHeader}`, {
+    level: "info",
+    event: "listening",
+    fields: { url: proxy.url, upstream: config.upstream.origin, tokenHeader: config.tokenHeader }
+  })
+  return stopped
 }
