@@ -19,6 +19,7 @@
 import * as NodeRedis from "@effect/platform-node/NodeRedis"
 import type { SharedToken, StoreOutcome, TokenStoreShape } from "@ipos/auth-core"
 import { TokenStore } from "@ipos/auth-core"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -180,7 +181,7 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
     Effect.gen(function* () {
       const value = yield* (sealer as Sealer).seal(encodeShared(token), tokenKey(key))
       const id = yield* tokenId(token.token)
-      const ttl = Math.max(1, Math.ceil(token.localExpiresAt - Date.now()))
+      const ttl = Math.max(1, Math.ceil(token.localExpiresAt - (yield* Clock.currentTimeMillis)))
       return yield* op((r) =>
         r.eval(writeToken)(tokenKey(key), lockKey(key), owner, value, id, token.localExpiresAt, ttl, channel, key)
       )
@@ -221,7 +222,7 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
           }
           return { _tag: "Locked" } as Plan
         }
-        if (Date.now() >= deadline) {
+        if ((yield* Clock.currentTimeMillis) >= deadline) {
           return yield* Effect.fail(new StoreTrouble(`Redis: waited ${waitMs} ms for another process's token`))
         }
         yield* pause(key)
@@ -236,7 +237,7 @@ export const redisTokenStore = (options: RedisTokenStoreOptions): TokenStoreShap
     Effect.suspend(() => {
       const owner = globalThis.crypto.randomUUID()
       return Effect.gen(function* () {
-        const planned = yield* Effect.result(plan(key, owner, adopt, Date.now() + waitMs))
+        const planned = yield* Effect.result(plan(key, owner, adopt, (yield* Clock.currentTimeMillis) + waitMs))
         if (planned._tag === "Failure") {
           const token = yield* run
           return { token, from: "self", degraded: planned.failure.reason } satisfies StoreOutcome
