@@ -6,6 +6,8 @@ export default vitestConfig({
   test: {
     globalSetup: ["./test/globalSetup.ts"],
     testTimeout: 120_000,
+    // A page on a busy machine may take seconds to show what a poll waits for (default: 1 s).
+    expect: { poll: { timeout: 15_000 } },
     fileParallelism: false
   }
 })
