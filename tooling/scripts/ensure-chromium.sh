@@ -30,24 +30,9 @@ found() {
 
 if found; then exit 0; fi
 
-if [ "$(id -u)" != "0" ]; then
-  say "no Chromium found, and installing one needs root: run 'apt-get install -y chromium' as root"
-  say "(or set CHROMIUM_PATH to a Chromium or Chrome executable)"
-  exit 1
-fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  say "no Chromium found and no apt-get to install one: install Chromium and set CHROMIUM_PATH"
-  exit 1
-fi
-
-say "no Chromium found: installing Debian's package (apt-get install -y chromium)"
-# Another apt run (a colleague's, unattended upgrades) may hold the lock for a while: wait for it.
-export DEBIAN_FRONTEND=noninteractive
-if ! apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 ||
-  ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >&2; then
-  say "apt-get could not install chromium (see above)"
-  exit 1
-fi
+# shellcheck source=aptInstall.sh
+source "$(dirname "$0")/aptInstall.sh"
+apt_install chromium Chromium "or set CHROMIUM_PATH to a Chromium or Chrome executable" || exit 1
 
 if found; then exit 0; fi
 say "apt-get finished but no chromium executable is on PATH"
