@@ -18,7 +18,7 @@ apt_install() {
   # Another apt run (a colleague's, unattended upgrades) may hold the lock for a while: wait for it.
   export DEBIAN_FRONTEND=noninteractive
   if ! apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 ||
-    ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$package" >&2; then
+    ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$package" >&2; then
     say "apt-get could not install $package (see above)"
     return 1
   fi
