@@ -7,10 +7,9 @@ import { mkdir } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import AxeBuilder from "@axe-core/playwright"
-import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import type { Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest"
-import { type Browser, launchBrowser, openDemo } from "./support/browser.js"
+import { afterEach, describe, expect, it } from "vitest"
+import { openDemo, useBrowserAndSandbox } from "./support/browser.js"
 
 // The committed README screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test
 // run leaves the working tree clean; otherwise they go to the git-ignored test-results folder.
@@ -19,26 +18,16 @@ const docs = join(
   process.env.UPDATE_SCREENSHOTS === "1" ? "../docs" : "../test-results"
 )
 
-let browser: Browser
-let sandbox: Sandbox
+const fx = useBrowserAndSandbox()
 let page: Page | undefined
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ corsOrigin: new URL(inject("pageUrl")).origin })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await sandbox?.stop()
-})
-beforeEach(() => sandbox.reset())
 afterEach(async () => {
   await page?.close()
   page = undefined
 })
 
 const open = async (): Promise<Page> => {
-  page = (await openDemo(browser, sandbox.url)).page
+  page = (await openDemo(fx.browser, fx.sandbox.url)).page
   return page
 }
 

@@ -5,27 +5,17 @@
  * page received.
  */
 import { authErrorHints } from "@ipos/auth-core"
-import { demoCredentials, type Sandbox, startSandbox } from "@ipos/auth-sandbox"
+import { demoCredentials } from "@ipos/auth-sandbox"
 import type { Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest"
-import { type Browser, type DemoPage, exposedText, launchBrowser, openDemo } from "./support/browser.js"
+import { afterEach, describe, expect, it } from "vitest"
+import { type DemoPage, exposedText, openDemo, useBrowserAndSandbox } from "./support/browser.js"
 
 const wrongSecret = "wrong-secret-key-0427"
 const secrets = [...demoCredentials.map((c) => c.secretKey), wrongSecret]
 
-let browser: Browser
-let sandbox: Sandbox
+const fx = useBrowserAndSandbox()
 let demo: DemoPage | undefined
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ corsOrigin: new URL(inject("pageUrl")).origin })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await sandbox?.stop()
-})
-beforeEach(() => sandbox.reset())
 afterEach(async () => {
   if (demo === undefined) return
   const places = await exposedText(demo)
@@ -42,8 +32,8 @@ afterEach(async () => {
   demo = undefined
 })
 
-const open = async (sandboxUrl = sandbox.url): Promise<Page> => {
-  demo = await openDemo(browser, sandboxUrl)
+const open = async (sandboxUrl = fx.sandbox.url): Promise<Page> => {
+  demo = await openDemo(fx.browser, sandboxUrl)
   return demo.page
 }
 
@@ -84,7 +74,7 @@ describe("the demo page", () => {
     await expect.poll(() => page.textContent("#count-authenticated")).toBe("1") // the core's metrics
     expect(await page.textContent("#count-requestsOk")).toBe("1")
     expect(await page.textContent("#count-retries")).toBe("0")
-    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(1)
+    expect(fx.sandbox.counters().requests["/v1/authenticate-token"]).toBe(1)
   })
 
   it("refreshes 20-second tokens ahead of expiry without any click", async () => {
@@ -96,7 +86,7 @@ describe("the demo page", () => {
 
     // The window of a 20 s token starts 6–11 s before expiry: a refresh within ~15 s, by itself.
     await expect.poll(() => timelineTitles(page), { timeout: 45_000, interval: 500 }).toContain("Refreshed")
-    expect(sandbox.counters().requests["/v1/refresh-token"]).toBeGreaterThanOrEqual(1)
+    expect(fx.sandbox.counters().requests["/v1/refresh-token"]).toBeGreaterThanOrEqual(1)
     await expect.poll(() => page.textContent("#token-short"), { timeout: 5_000 }).not.toBe(first)
     expect(await page.textContent("#token-via")).toBe("PaymentTokenization · refreshed")
     await expect.poll(async () => Number(await page.textContent("#count-refreshed"))).toBeGreaterThanOrEqual(1)
@@ -159,17 +149,19 @@ describe("the demo page", () => {
     await expect.poll(() => page.textContent("#error-title")).toBe("ValidationError")
     expect(await page.textContent("#error-message")).toBe("Invalid expiryMinutes: 10 is not an integer from 30 to 1440")
     expect(await page.isVisible("#error-vendor")).toBe(false)
-    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(0)
+    expect(fx.sandbox.counters().requests["/v1/authenticate-token"]).toBe(0)
   })
 
   it("talks to the sandbox typed into the field when the URL names none, and keeps it in the address bar", async () => {
     const page = await open("")
     expect(await page.inputValue("#sandbox-url")).toBe("")
-    await page.fill("#sandbox-url", sandbox.url)
+    await page.fill("#sandbox-url", fx.sandbox.url)
     await page.press("#sandbox-url", "Tab")
-    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get("sandbox"))).toBe(sandbox.url)
+    await expect
+      .poll(() => page.evaluate(() => new URLSearchParams(location.search).get("sandbox")))
+      .toBe(fx.sandbox.url)
     await getToken(page)
-    expect(sandbox.counters().requests["/v1/authenticate-token"]).toBe(1)
+    expect(fx.sandbox.counters().requests["/v1/authenticate-token"]).toBe(1)
   })
 
   it("calls the protected API with the held token, and after a revocation with a new one", async () => {
@@ -182,7 +174,7 @@ describe("the demo page", () => {
     const answer = await page.textContent("#api-result")
     expect(answer).toMatch(/^200 OK with token …[A-Za-z0-9_-]{6} · echoed claims: /)
     expect(answer).toContain(`"uniqueId":"${uniqueId}"`)
-    expect(sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/api": 1 })
+    expect(fx.sandbox.counters().requests).toMatchObject({ "/v1/authenticate-token": 1, "/api": 1 })
 
     await page.click("#revoke")
     await expect.poll(() => page.textContent("#api-result")).toMatch(/^Revoked …/)

@@ -6,8 +6,9 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
 import { type BrowserContext, chromium, type Page } from "playwright-core"
-import { inject } from "vitest"
+import { afterAll, beforeAll, beforeEach, inject } from "vitest"
 
 /** Chromium flags: headless, no sandbox (root in CI), nothing that phones home. */
 export const chromiumFlags: ReadonlyArray<string> = [
@@ -121,4 +122,36 @@ export const exposedText = async (demo: DemoPage): Promise<Record<string, string
     }
   })
   return { ...inPage, console: demo.console.join("\n") }
+}
+
+/**
+ * A Chromium and a sandbox that answers CORS for the page, shared by one test file: started once,
+ * the sandbox reset before each test, both stopped at the end.
+ *
+ * @example
+ * ```ts
+ * const fx = useBrowserAndSandbox()
+ * it("…", async () => { const { page } = await openDemo(fx.browser, fx.sandbox.url) })
+ * ```
+ */
+export const useBrowserAndSandbox = (): { readonly browser: Browser; readonly sandbox: Sandbox } => {
+  let browser: Browser | undefined
+  let sandbox: Sandbox | undefined
+  beforeAll(async () => {
+    sandbox = await startSandbox({ corsOrigin: new URL(inject("pageUrl")).origin })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await sandbox?.stop()
+  })
+  beforeEach(() => sandbox?.reset())
+  return {
+    get browser() {
+      return browser!
+    },
+    get sandbox() {
+      return sandbox!
+    }
+  }
 }
