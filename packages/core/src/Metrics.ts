@@ -16,6 +16,7 @@
  * `credentials` is the `credentialsId` of the credential set (a salted hash: never a key).
  *
  * @since 0.1.0
+ * @module
  */
 import * as Metric from "effect/Metric"
 

@@ -82,11 +82,13 @@ export interface StoreOutcome {
  */
 export interface TokenStoreShape {
   readonly shared: boolean
+  /** The one acquisition for `key` across the processes sharing the store (see above). */
   readonly acquire: <E>(
     key: string,
     adopt: (token: SharedToken) => boolean,
     run: Effect.Effect<SharedToken, E>
   ) => Effect.Effect<StoreOutcome, E>
+  /** Removes the shared token of `key` only if it is still `token`; resolves to the store's trouble. */
   readonly invalidate: (key: string, token: string) => Effect.Effect<string | undefined>
   readonly start?: Effect.Effect<void, never, Scope.Scope> | undefined
 }

@@ -247,6 +247,23 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
   )
 }
 
+// The status of a scope no token can be held for: bad options, or an unknown scope asked for.
+const failedStatus = (scope: TokenScope, error: ValidationError): TokenStatus => ({
+  scope,
+  credentialsId: "",
+  state: "empty",
+  degraded: false,
+  inFlight: false,
+  consecutiveFailures: 0,
+  lastError: summarize(error),
+  fingerprint: undefined,
+  expiresAt: undefined,
+  usableUntil: undefined,
+  refreshAt: undefined,
+  secondsToExpiry: undefined,
+  clockOffsetMs: undefined
+})
+
 /**
  * Creates a token manager with a Promise API.
  *
@@ -265,26 +282,12 @@ const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Resu
  * @since 0.1.0
  * @category constructors
  */
-// The status of a scope no token can be held for: bad options, or an unknown scope asked for.
-const failedStatus = (scope: TokenScope, error: ValidationError): TokenStatus => ({
-  scope,
-  credentialsId: "",
-  state: "empty",
-  degraded: false,
-  inFlight: false,
-  consecutiveFailures: 0,
-  lastError: summarize(error),
-  fingerprint: undefined,
-  expiresAt: undefined,
-  usableUntil: undefined,
-  refreshAt: undefined,
-  secondsToExpiry: undefined,
-  clockOffsetMs: undefined
-})
-
 export const createTokenManager = (
   options: CreateTokenManagerOptions = {}
-): PromiseTokenManager & { readonly evict: (scope?: TokenScope) => boolean } => {
+): PromiseTokenManager & {
+  /** {@link PromiseTokenManager.evict}, always present here. */
+  readonly evict: (scope?: TokenScope) => boolean
+} => {
   const scope = Scope.makeUnsafe()
   const built = build(options, scope)
   let closed = false

@@ -49,6 +49,11 @@ const credentialVariables: Readonly<Record<CredentialLevel, readonly [string, st
   agentOffice: [sandboxEnv.agentOfficeApiKey, sandboxEnv.agentOfficeSecretKey]
 }
 
+/**
+ * The environment to read, such as `process.env`.
+ *
+ * @inline
+ */
 type Env = Readonly<Record<string, string | undefined>>
 
 const read = (env: Env, name: string): string | undefined => {

@@ -31,9 +31,15 @@ export type SandboxLogFormat = "text" | "json"
  */
 export interface SandboxLog {
   readonly format: SandboxLogFormat
+  /** Receives each line, without its newline. */
   readonly write: (line: string) => void
 }
 
+/**
+ * Extra fields of a line: JSON members, or `key=value` pairs in text.
+ *
+ * @inline
+ */
 type Fields = Readonly<Record<string, string | number | null>>
 
 /**

@@ -4,6 +4,7 @@ import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
 import type { AuthenticateTokenData, AuthenticateTokenErrors, AuthenticateTokenResponses, RefreshTokenData, RefreshTokenErrors, RefreshTokenResponses } from './types.gen.js';
 
+/** The options of an SDK function: the request it sends, plus `client` to call through another client and `meta` for your own values. */
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
      * You can provide a client instance returned by `createClient()` instead of
