@@ -51,13 +51,24 @@ const names = new Set(packages.map(({ manifest }) => manifest.name))
 const isAncestor = (a, b) => tryGit("merge-base", "--is-ancestor", a, b) !== undefined
 const commitOf = (ref) => tryGit("rev-parse", "--verify", "--quiet", `${ref}^{commit}`)
 
+/** The boundary commits of a shallow clone (none in a full one). */
+const readShallow = () => {
+  try {
+    return readFileSync(join(repo, tryGit("rev-parse", "--git-path", "shallow") ?? ".git/shallow"), "utf8")
+  } catch {
+    return ""
+  }
+}
+
 /** The last release reachable from HEAD: `{ commit, what }`, or undefined before the first one. */
 const lastRelease = () => {
   const tagged = lines(tryGit("tag", "--merged", "HEAD"))
     .filter((tag) => names.has(releaseTag(tag)?.name))
     .map((tag) => ({ commit: commitOf(tag), what: `the release tag ${tag}` }))
   const changelogs = packages.map(({ dir }) => join(dir, "CHANGELOG.md"))
-  const changelog = tryGit("log", "-1", "--format=%H", "HEAD", "--", ...changelogs)
+  // A shallow clone's oldest commits look as if they added every file, CHANGELOGs included: no release.
+  const cut = new Set(lines(readShallow()))
+  const changelog = lines(tryGit("log", "--format=%H", "HEAD", "--", ...changelogs)).find((commit) => !cut.has(commit))
   const points = [
     ...tagged,
     ...(changelog ? [{ commit: changelog, what: "the last commit that changed a CHANGELOG" }] : [])
