@@ -49,8 +49,8 @@ const sharedEntries: ReadonlyArray<readonly [folder: string, pattern: string]> =
 
 const workspaces: Record<string, WorkspaceProjectConfig> = {
   ".": {
-    entry: ["tooling/scripts/*.mjs"],
-    project: ["tooling/scripts/*.mjs"],
+    entry: ["tooling/scripts/*.{mjs,cjs}"],
+    project: ["tooling/scripts/*.{mjs,cjs}"],
     ignoreDependencies: [
       // Linked at the root for their executables: `pnpm exec ipos-auth` and `pnpm exec ipos-auth-proxy`
       // from anywhere in the repository (README), and the root `start` walkthrough.

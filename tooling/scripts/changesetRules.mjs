@@ -50,8 +50,11 @@ export const shipsToUsers = (manifest, path) => {
   return [...shipped, ...built].some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
 }
 
-/** Fields of package.json that users never see in the published package's behaviour. */
-const workspaceOnlyFields = new Set(["devDependencies", "scripts"])
+/**
+ * Fields of package.json that do not change the published package's behaviour: the workspace's
+ * own tooling, and the version, which only a release changes (with the CHANGELOG).
+ */
+const workspaceOnlyFields = new Set(["devDependencies", "scripts", "version"])
 
 /** A manifest without its workspace-only fields, keys sorted, as text to compare. */
 const userFacing = (manifest) =>
@@ -65,7 +68,7 @@ const userFacing = (manifest) =>
 
 /**
  * Whether a package.json changed in a way its users see (dependencies, exports, engines, …), as
- * opposed to devDependencies or scripts. A manifest that did not exist before is a change.
+ * opposed to devDependencies, scripts or the version a release sets. A manifest that did not exist before is a change.
  *
  * @example
  * manifestChanged({ name: "a", devDependencies: {} }, { name: "a", devDependencies: { knip: "6" } }) // false

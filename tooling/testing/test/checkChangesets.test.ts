@@ -105,9 +105,15 @@ describe("shipsToUsers", () => {
 
 describe("manifestChanged", () => {
   const before = { name: "a", version: "0.0.0", dependencies: { effect: "4.1.0" }, devDependencies: { vitest: "5" } }
-  it("ignores devDependencies, scripts and the order of fields", () => {
+  it("ignores devDependencies, scripts, the version a release sets and the order of fields", () => {
     const { name, ...rest } = before
-    const after = { scripts: { test: "vitest" }, ...rest, devDependencies: { vitest: "5", knip: "6" }, name }
+    const after = {
+      scripts: { test: "vitest" },
+      ...rest,
+      devDependencies: { vitest: "5", knip: "6" },
+      name,
+      version: "0.1.0"
+    }
     expect(manifestChanged(before, after)).toBe(false)
   })
   it("sees a dependency, an engine or an export change", () => {
