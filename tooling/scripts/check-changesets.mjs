@@ -37,6 +37,7 @@ const tryGit = (...args) => {
 }
 const lines = (text) => (text ?? "").split("\n").filter((line) => line !== "")
 const short = (commit) => commit.slice(0, 7)
+const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`
 
 const config = JSON.parse(readFileSync(join(repo, ".changeset/config.json"), "utf8"))
 const baseBranch = config.baseBranch ?? "main"
@@ -135,7 +136,7 @@ if (invalid.length > 0) fail(`unreadable changesets:\n  ${invalid.join("\n  ")}`
 if (base.unknown !== undefined) {
   console.warn(
     `check:changesets: not checked: ${base.unknown}. Run \`git fetch --unshallow\` (or pass --base REF) for the check; ` +
-      `the ${changesets.length} changesets present are readable.`
+      `the ${count(changesets.length, "changeset")} present ${changesets.length === 1 ? "is" : "are"} readable.`
   )
   process.exit(0)
 }
@@ -169,6 +170,6 @@ if (missing.length > 0) {
   )
 }
 console.log(
-  `check:changesets: ${changedPackages.length} published packages changed ${since}, ` +
-    `each named by one of the ${changesets.length} changesets of that range`
+  `check:changesets: ${count(changedPackages.length, "published package")} changed ${since}, ` +
+    `each named by one of the ${count(changesets.length, "changeset")} of that range`
 )

@@ -1,6 +1,7 @@
-// Shows what the next release would be (`npm run release:dry-run`): runs `changeset version` in a
-// temporary copy of the working tree (never in the real one), prints each package's new version
-// and CHANGELOG entry, and fails when the result is not a sensible release:
+// Shows what the next release would be: runs `changeset version` in a temporary copy of the working
+// tree (never in the real one), prints each package's new version and CHANGELOG entry, and fails
+// when the result is not a sensible release (`npm run release:dry-run`;
+// node tooling/scripts/release-dry-run.mjs [--allow-major] [--root DIR]):
 // - `changeset version` fails (an unreadable changeset, a package name that does not exist);
 // - a changeset is left unconsumed, or a bumped package's CHANGELOG does not open with its new version;
 // - an entry is empty, or a published package would reach 1.0.0 (releases stay 0.x until the API
@@ -12,7 +13,11 @@ import { dirname, join, relative } from "node:path"
 import { root, workspacePackages } from "./workspacePackages.mjs"
 
 const allowMajor = process.argv.includes("--allow-major")
+const rootIndex = process.argv.indexOf("--root")
+// The repository to release (another one in tests); changesets itself comes from this one's install.
+const repo = rootIndex === -1 ? root : process.argv[rootIndex + 1]
 const read = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
+const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`
 const fail = (problems) => {
   console.error(`release:dry-run: ${problems.join("\n  ")}`)
   process.exit(1)
@@ -21,12 +26,12 @@ const fail = (problems) => {
 /** The working tree as git sees it (tracked and untracked files, not ignored ones), copied into `dir`. */
 const copyTree = (dir) => {
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-    cwd: root,
+    cwd: repo,
     encoding: "utf8"
   })
-  for (const file of files.split("\0").filter((f) => f !== "" && existsSync(join(root, f)))) {
+  for (const file of files.split("\0").filter((f) => f !== "" && existsSync(join(repo, f)))) {
     mkdirSync(dirname(join(dir, file)), { recursive: true })
-    cpSync(join(root, file), join(dir, file))
+    cpSync(join(repo, file), join(dir, file))
   }
   // changeset and its changelog module are found through the real tree's dependencies.
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir")
@@ -58,8 +63,8 @@ try {
   if (left.length > 0) problems.push(`changesets left after \`changeset version\`: ${left.join(", ")}`)
 
   const released = []
-  for (const dir of workspacePackages()) {
-    const where = relative(root, dir)
+  for (const dir of workspacePackages(repo)) {
+    const where = relative(repo, dir)
     const before = read(dir)
     const after = read(join(copy, where))
     if (before.version === after.version) continue
@@ -87,7 +92,7 @@ try {
     console.log(section ?? "(no CHANGELOG)")
   }
   console.log(
-    `\nrelease:dry-run: ${pending.length} changesets → ${released.length} packages: ` +
+    `\nrelease:dry-run: ${count(pending.length, "changeset")} → ${count(released.length, "package")}: ` +
       released.map(({ name, to }) => `${name}@${to}`).join(", ")
   )
   if (problems.length > 0) fail(problems)
