@@ -1,6 +1,7 @@
 // knip: unused files, exports, dependencies and binaries across the workspace (`npm run check:unused`).
 // The workspaces are the packages of pnpm-workspace.yaml; a package's entries are its public
-// `exports` and `bin` (built paths mapped back to their `src` modules), its tests, scripts and benches.
+// `exports` (built paths mapped back to their `src` modules), the bundles its executables load, its
+// tests, scripts and benches (knip adds `bin`, package.json scripts and tool configs itself).
 import { existsSync, readFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import type { KnipConfig, WorkspaceProjectConfig } from "knip"
@@ -12,7 +13,7 @@ type Exports = string | null | { readonly [condition: string]: Exports }
 const targets = (value: Exports): ReadonlyArray<string> =>
   value === null ? [] : typeof value === "string" ? [value] : Object.values(value).flatMap(targets)
 
-/** `./dist/node/index.js` → `src/node/index.ts`; a path already in `src` stays. Data files are no entries. */
+/** `./dist/node/index.js` → `src/node/index.ts`; type declarations and data files are no entries. */
 const sourceOf = (target: string): ReadonlyArray<string> => {
   const path = target.replace(/^\.\//, "")
   if (!/\.[cm]?[jt]s$/.test(path) || path.endsWith(".d.ts")) return []
