@@ -7,18 +7,18 @@ import { join } from "node:path"
 export const root = join(new URL(".", import.meta.url).pathname, "../..")
 
 /**
- * Absolute directories of every workspace package.
+ * Absolute directories of every workspace package (of this repository, or of the one at `dir`).
  *
  * @example
  * workspacePackages() // ["/…/spec", "/…/packages/core", …]
  */
-export const workspacePackages = () => {
-  const workspace = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8")
+export const workspacePackages = (dir = root) => {
+  const workspace = readFileSync(join(dir, "pnpm-workspace.yaml"), "utf8")
   const block = /^packages:\n((?:[ \t]+.*\n)*)/m.exec(workspace)?.[1] ?? ""
   const globs = [...block.matchAll(/^\s+- ["']?([^"'\s]+)["']?$/gm)].map((m) => m[1])
   return globs.flatMap((glob) => {
-    if (!glob.endsWith("/*")) return [join(root, glob)]
-    const parent = join(root, glob.slice(0, -2))
+    if (!glob.endsWith("/*")) return [join(dir, glob)]
+    const parent = join(dir, glob.slice(0, -2))
     return readdirSync(parent, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && existsSync(join(parent, entry.name, "package.json")))
       .map((entry) => join(parent, entry.name))

@@ -16,7 +16,7 @@ export interface UsageFailure {
  * A failure that still has something for stdout: a freshly minted token whose `exp` is no time
  * (exit 5, but the token is printed rather than lost; see `commands/issue.ts`).
  */
-export interface FailureWithOutput {
+interface FailureWithOutput {
   readonly _tag: "FailureWithOutput"
   readonly failure: AuthFailure
   readonly stdout: string

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { type Sandbox, startSandbox } from "@ipos/auth-sandbox"
@@ -7,6 +7,9 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { fakeJwt } from "./support/fixedAnswer.js"
 import { bin, cleanEnv, runCli } from "./support/runCli.js"
+
+/** The version the build stamps into the binary: package.json's, whatever the release made it. */
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 
 // The binary's command tree: help, version, usage errors (exit 2), and the fast path agreeing
 // with the effect/cli program on every plain command line.
@@ -34,7 +37,7 @@ describe("ipos-auth", () => {
   it("prints its version", async () => {
     const result = await runCli(["--version"])
     expect(result.code).toBe(0)
-    expect(result.stdout.trim()).toMatch(/0\.1\.0$/)
+    expect(result.stdout.trim()).toBe(`ipos-auth v${version}`)
   })
 
   // Set-up never puts ipos-auth on PATH: the printed installation must work as shown, from a
@@ -56,7 +59,7 @@ describe("ipos-auth", () => {
         env: shell,
         encoding: "utf8"
       })
-      expect(fresh.stdout).toBe("complete -F _ipos_auth ipos-auth\nipos-auth v0.1.0\n")
+      expect(fresh.stdout).toBe(`complete -F _ipos_auth ipos-auth\nipos-auth v${version}\n`)
     } finally {
       rmSync(home, { recursive: true, force: true })
     }

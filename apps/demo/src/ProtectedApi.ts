@@ -9,17 +9,17 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 
 /** The echo API's answer: method, path and the token's claims (never the token). */
-export const EchoAnswer = Schema.Struct({
+const EchoAnswer = Schema.Struct({
   method: Schema.String,
   path: Schema.String,
   claims: Schema.Record(Schema.String, Schema.Unknown)
 })
 
 /** The echo API's refusal. */
-export const EchoRefusal = Schema.Struct({ error: Schema.String, reason: Schema.String })
+const EchoRefusal = Schema.Struct({ error: Schema.String, reason: Schema.String })
 
 /** The path called. */
-export const protectedPath = "/api/v3/iposTransact"
+const protectedPath = "/api/v3/iposTransact"
 
 /** What one click produced. */
 export type CallOutcome =

@@ -16,11 +16,9 @@ export const FaultsSnapshot = Schema.Struct({
 export type FaultsSnapshot = typeof FaultsSnapshot.Type
 
 /** The sandbox's counters of auth requests it received. */
-export const SandboxCounters = Schema.Struct({
+const SandboxCounters = Schema.Struct({
   requests: Schema.Struct({ "/v1/authenticate-token": Schema.Number, "/v1/refresh-token": Schema.Number })
 })
-/** @see SandboxCounters */
-export type SandboxCounters = typeof SandboxCounters.Type
 
 const Revoked = Schema.Struct({ revoked: Schema.Number })
 
@@ -85,6 +83,3 @@ export const sandboxControl = (baseUrl: string) => ({
     ),
   counters: () => call(`${baseUrl}/_sandbox/counters`, { method: "GET" }, SandboxCounters)
 })
-
-/** @see sandboxControl */
-export type SandboxControl = ReturnType<typeof sandboxControl>

@@ -17,7 +17,7 @@ export interface TokenTimes {
 }
 
 /** Where now stands in a token's life. */
-export type Phase = "fresh" | "refresh-ahead" | "margin" | "expired"
+type Phase = "fresh" | "refresh-ahead" | "margin" | "expired"
 
 /** What the bar draws. */
 export interface Countdown {

@@ -6,7 +6,7 @@
 import type { Scope } from "@ipos/auth-core"
 
 /** A credential level of iPOSpays. */
-export type Level = "merchant" | "iso" | "agentOffice"
+type Level = "merchant" | "iso" | "agentOffice"
 
 /** One demo credential with the scopes its level may ask for. */
 export interface DemoCredential {

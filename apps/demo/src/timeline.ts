@@ -6,7 +6,7 @@ import type { TokenEvent } from "@ipos/auth-core"
 import { clockDuration } from "./relativeTime.js"
 
 /** How an entry is coloured. */
-export type Tone = "good" | "info" | "warn" | "bad"
+type Tone = "good" | "info" | "warn" | "bad"
 
 /** One line of the timeline. */
 export interface TimelineEntry {

@@ -19,7 +19,8 @@ const argument = (name, fallback) => {
   const index = process.argv.indexOf(name)
   return index === -1 ? fallback : resolve(process.argv[index + 1])
 }
-const specPath = argument("--spec", resolve(packageDir, "../../spec/openapi.yaml"))
+// Through the declared dependency's `exports`, as a consumer would find the contract.
+const specPath = argument("--spec", fileURLToPath(import.meta.resolve("@ipos/auth-spec/openapi.yaml")))
 const generatedDir = argument("--out", join(packageDir, "src/generated"))
 const check = process.argv.includes("--check")
 

@@ -28,7 +28,7 @@ import { type CommandFailure, type UsageFailure, usage } from "../Outcome.js"
 import { publicScopeName } from "../ScopeNames.js"
 
 /** The `--json` shape of `token` and `refresh`. */
-export interface TokenJson {
+interface TokenJson {
   readonly token: string
   readonly scope: string | null
   readonly issuedAt: string | null
@@ -45,7 +45,7 @@ export interface TokenJson {
  * formatIssued(issued, false) // "eyJhbGciOiJSUzI1NiJ9....\n"
  * ```
  */
-export const formatIssued = (issued: IssuedToken, json: boolean): string => {
+const formatIssued = (issued: IssuedToken, json: boolean): string => {
   const token = Redacted.value(issued.token)
   if (!json) return `${token}\n`
   const body: TokenJson = {

@@ -36,7 +36,7 @@ export type AuthenticateDecision =
     }
 
 /** Minutes when `jwtTokenExpiryMinutes` is absent: 24 h, as in every vendor sample. */
-export const defaultExpiryMinutes = 1440
+const defaultExpiryMinutes = 1440
 
 /**
  * Reads `jwtTokenExpiryMinutes`. Absent or empty means the default; a whole number (optionally

@@ -31,7 +31,7 @@ const kindOf: Readonly<Record<FaultAction["_tag"], FaultKind>> = {
  * faultReply({ _tag: "RateLimit", retryAfterSeconds: 2 }, 200) // 429, Retry-After: 2
  * ```
  */
-export const faultReply = (action: FaultAction, errorStatus: number): Reply => {
+const faultReply = (action: FaultAction, errorStatus: number): Reply => {
   const fault = kindOf[action._tag]
   switch (action._tag) {
     case "Outage":
