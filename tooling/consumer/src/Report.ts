@@ -40,7 +40,7 @@ export const formatMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} 
  * formatBytes(2_313_542) // "2.31 MB"
  */
 export const formatBytes = (bytes: number): string =>
-  bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(2)} MB`
+  bytes < 999_950 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(2)} MB`
 
 /**
  * The last `lines` non-empty lines of a process's output, indented, for a failure's detail.
