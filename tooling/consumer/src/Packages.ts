@@ -6,8 +6,11 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { workspacePackagesIn } from "../../scripts/workspacePackages.mjs"
 
-/** How an entry is loaded: `import()` of JavaScript, `import()` with `type: "json"`, or a plain file to resolve. */
-export type EntryKind = "module" | "json" | "file"
+/**
+ * How an entry is loaded: `import()` of JavaScript, `import()` with `type: "json"`, a plain file to
+ * resolve, or `blocked`: a subpath `exports` maps to `null`, which `import()` must refuse.
+ */
+export type EntryKind = "module" | "json" | "file" | "blocked"
 
 /**
  * One subpath of a package's `exports`, as a consumer names it.
@@ -61,12 +64,14 @@ const kindOf = (target: string): EntryKind =>
   /\.(?:m|c)?js$/.test(target) ? "module" : target.endsWith(".json") ? "json" : "file"
 
 /**
- * The entries of a package's `exports` (or `main` when it has none): subpath patterns (`*`) and
- * blocked subpaths (`null`) have no single file to load and are left out.
+ * The entries of a package's `exports` (or `main` when it has none). Subpath patterns (`*`) with
+ * a target have no single file to load and are left out; a blocked subpath (`null`) is one
+ * `blocked` entry, a pattern's `*` replaced by `probe`.
  *
  * @example
- * packageEntries("@ipos/auth-client", { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } })
- * // [{ specifier: "@ipos/auth-client", kind: "module", typed: true }]
+ * packageEntries("@ipos/auth-core", { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./internal/*": null })
+ * // [{ specifier: "@ipos/auth-core", kind: "module", typed: true },
+ * //  { specifier: "@ipos/auth-core/internal/probe", kind: "blocked", typed: false }]
  */
 export const packageEntries = (name: string, exports: unknown, main?: unknown): ReadonlyArray<Entry> => {
   const subpaths: ReadonlyArray<readonly [string, unknown]> =
@@ -77,11 +82,11 @@ export const packageEntries = (name: string, exports: unknown, main?: unknown): 
       : isRecord(exports) && Object.keys(exports).some((key) => key.startsWith("."))
         ? Object.entries(exports)
         : [[".", exports]]
-  return subpaths.flatMap(([subpath, value]) => {
+  return subpaths.flatMap(([subpath, value]): ReadonlyArray<Entry> => {
+    const specifier = subpath === "." ? name : `${name}/${subpath.slice(2).replace("*", "probe")}`
+    if (value === null) return [{ specifier, kind: "blocked", typed: false }]
     const resolved = subpath.includes("*") ? undefined : importTarget(value)
-    if (resolved === undefined) return []
-    const specifier = subpath === "." ? name : `${name}/${subpath.slice(2)}`
-    return [{ specifier, kind: kindOf(resolved.target), typed: resolved.typed }]
+    return resolved === undefined ? [] : [{ specifier, kind: kindOf(resolved.target), typed: resolved.typed }]
   })
 }
 

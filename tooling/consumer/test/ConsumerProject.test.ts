@@ -24,6 +24,7 @@ const entries: ReadonlyArray<Entry> = [
   { specifier: "@ipos/auth-core/package.json", kind: "json", typed: false },
   { specifier: "@ipos/auth-spec/openapi.yaml", kind: "file", typed: false },
   { specifier: "@ipos/auth-core/node", kind: "module", typed: true },
+  { specifier: "@ipos/auth-core/internal/probe", kind: "blocked", typed: false },
   { specifier: "plain", kind: "module", typed: false }
 ]
 
@@ -85,7 +86,7 @@ describe("tsconfig", () => {
 })
 
 describe("entriesModule", () => {
-  it("imports each typed JavaScript entry as a namespace", () => {
+  it("imports each typed JavaScript entry as a namespace (not JSON, files, blocked or untyped entries)", () => {
     expect(entriesModule(entries)).toBe(
       [
         'import * as entry0 from "@ipos/auth-core"',

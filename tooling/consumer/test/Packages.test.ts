@@ -45,9 +45,16 @@ describe("packageEntries", () => {
         ]
       }
     ],
+    ["patterns with a target are left out", { exports: { "./features/*": "./f/*.js" }, want: [] }],
     [
-      "patterns and blocked subpaths are left out",
-      { exports: { "./internal/*": null, "./features/*": "./f/*.js", "./gone": null }, want: [] }
+      "blocked subpaths are entries to be refused, a pattern's * named probe",
+      {
+        exports: { "./internal/*": null, "./gone": null },
+        want: [
+          { specifier: "p/internal/probe", kind: "blocked", typed: false },
+          { specifier: "p/gone", kind: "blocked", typed: false }
+        ]
+      }
     ],
     ["a require-only entry has nothing for import", { exports: { ".": { require: "./index.cjs" } }, want: [] }],
     [
@@ -89,6 +96,7 @@ describe("publishablePackages", () => {
           { specifier: "@fixture/lib", kind: "module", typed: true },
           { specifier: "@fixture/lib/node", kind: "module", typed: true },
           { specifier: "@fixture/lib/data.json", kind: "json", typed: false },
+          { specifier: "@fixture/lib/internal/probe", kind: "blocked", typed: false },
           { specifier: "@fixture/lib/package.json", kind: "json", typed: false }
         ],
         bins: []
