@@ -1,0 +1,3 @@
+import { vitestConfig } from "@ipos/testing/vitest"
+
+export default vitestConfig()
