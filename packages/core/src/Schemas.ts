@@ -13,6 +13,7 @@ import type {
   TokenResponse as GeneratedTokenResponse
 } from "@ipos/auth-client"
 import * as Schema from "effect/Schema"
+import * as wire from "./internal/wire.js"
 
 /**
  * The four scopes a token can be requested for.
@@ -26,7 +27,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category models
  */
-export const scopes = ["PaymentTokenization", "Recurring", "BatchReport", "ExternalApi"] as const
+export const scopes = wire.scopes
 
 /**
  * Schema of a scope.
@@ -70,7 +71,7 @@ export type Scope = typeof Scope.Type
  * @since 0.1.0
  * @category models
  */
-export const environments = ["sandbox", "production"] as const
+export const environments = wire.environments
 
 /**
  * Schema of an environment name.

@@ -6,12 +6,12 @@
  * @internal
  */
 import * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
 import { type AuthRejection, makeRejection } from "../AuthError.js"
-import { AuthErrorBody, TokenResponse } from "../Schemas.js"
+import type { TokenResponse } from "../Schemas.js"
 import { isResponseBodyTooLarge, maxResponseBodyBytes, ResponseBodyTooLarge } from "../Transport.js"
 import { MalformedResponse, type Operation, RateLimited, Unavailable } from "../TransportError.js"
 import { scrub } from "./redact.js"
+import { decodeTokenResponse, isAuthErrorBody } from "./wire.js"
 
 /** A body as read off the wire. */
 export type RawBody =
@@ -63,9 +63,6 @@ export const parseRetryAfter = (value: string | null, now: number): number | und
 
 const EXCERPT_MAX = 80
 const MESSAGE_MAX = 200
-
-const isAuthErrorBody = Schema.is(AuthErrorBody)
-const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
 
 // Beyond the spec's shape (three digits and a message), any `AUTH_ERR_*` code is still a refusal,
 // kept verbatim as an unknown code, and a missing message does not hide the code — but not under a
@@ -139,7 +136,7 @@ export const classify = (
       return Result.fail(makeRejection(refusal.code, scrub(refusal.message, secrets, MESSAGE_MAX), status))
     }
     const decoded = decodeTokenResponse(body.value)
-    if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
+    if (decoded !== undefined) return Result.succeed(decoded)
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(answer.retryAfter, now)
