@@ -18,7 +18,6 @@ import * as Exit from "effect/Exit"
 import { identity } from "effect/Function"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type { Fetch } from "./AuthApi.js"
 import type { AuthConfig, AuthConfigInput } from "./Config.js"
@@ -360,9 +359,7 @@ export const createTokenManager = (
       return Result.isSuccess(slot) && engine.evict(slot.success)
     },
     onEvent: (listener) => engine.subscribe(listener),
-    events: {
-      [Symbol.asyncIterator]: () => Stream.toAsyncIterableWith(engine.events, engine.services)[Symbol.asyncIterator]()
-    },
+    events: engine.events.iterable,
     close: () => {
       if (closed) return Promise.resolve()
       closed = true
