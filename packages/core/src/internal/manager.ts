@@ -217,8 +217,8 @@ export const tokenUniform = (token: string): number => {
   return (h >>> 0) / 0x1_0000_0000
 }
 /** Defaults of the per-request slot bounds. */
-export const defaultSlotIdleMs = 15 * 60_000
-export const defaultMaxSlots = 10_000
+const defaultSlotIdleMs = 15 * 60_000
+const defaultMaxSlots = 10_000
 const GAUGE_PERIOD_MS = 1000
 
 /**

@@ -52,7 +52,7 @@ export const bodyFromError = (error: unknown): RawBody => {
  * Parses `Retry-After`: delta-seconds or an HTTP date (relative to `now`, the service's current time
  * when known). Negative or unreadable values give `undefined`.
  */
-export const parseRetryAfter = (value: string | null, now: number): number | undefined => {
+const parseRetryAfter = (value: string | null, now: number): number | undefined => {
   if (value === null) return undefined
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
@@ -167,7 +167,7 @@ export const sendFailure = (operation: Operation, cause: unknown): MalformedResp
 const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$/
 
 /** A safe reason for a rejected `fetch`: the system error code when there is one. */
-export const networkReason = (cause: unknown): string => {
+const networkReason = (cause: unknown): string => {
   const codeOf = (u: unknown): string | undefined => {
     if (typeof u !== "object" || u === null) return undefined
     const code = (u as { code?: unknown }).code
