@@ -4,14 +4,39 @@
  * pulling Effect Schema's AST and parser into a browser bundle. `test/internal/wire.test.ts`
  * proves both accept and reject the same values and decode them equally.
  *
+ * `scopes` and `environments` are public (re-exported by the main entry): they are declared here,
+ * away from the Schemas, so that importing them does not pull Schema into a bundle.
+ *
  * @internal
  */
 import type { AuthErrorBody, TokenResponse } from "../Schemas.js"
 
-/** The four scopes (declared here so validation does not load the Schemas). */
+/**
+ * The four scopes a token can be requested for.
+ *
+ * @example
+ * ```ts
+ * import { scopes } from "@ipos/auth-core"
+ * scopes.includes("Recurring") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export const scopes = ["PaymentTokenization", "Recurring", "BatchReport", "ExternalApi"] as const
 
-/** The two environments. */
+/**
+ * The two iPOSpays environments.
+ *
+ * @example
+ * ```ts
+ * import { environments } from "@ipos/auth-core"
+ * environments // ["sandbox", "production"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export const environments = ["sandbox", "production"] as const
 
 const jwtPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
