@@ -5,18 +5,24 @@
  * made once more with a new one, then the page gives up.
  */
 import type { PromiseTokenManager, Scope } from "@ipos/auth-core"
-import * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
+import { isRecord } from "./shape.js"
 
 /** The echo API's answer: method, path and the token's claims (never the token). */
-const EchoAnswer = Schema.Struct({
-  method: Schema.String,
-  path: Schema.String,
-  claims: Schema.Record(Schema.String, Schema.Unknown)
-})
+export interface EchoAnswer {
+  readonly method: string
+  readonly path: string
+  readonly claims: Readonly<Record<string, unknown>>
+}
 
-/** The echo API's refusal. */
-const EchoRefusal = Schema.Struct({ error: Schema.String, reason: Schema.String })
+/** Reads the echo API's answer; `undefined` when the body is not one. */
+export const decodeEchoAnswer = (body: unknown): EchoAnswer | undefined =>
+  isRecord(body) && typeof body.method === "string" && typeof body.path === "string" && isRecord(body.claims)
+    ? { method: body.method, path: body.path, claims: body.claims }
+    : undefined
+
+/** The reason of the echo API's refusal (`{ error, reason }`); `undefined` when the body is not one. */
+export const refusalReason = (body: unknown): string | undefined =>
+  isRecord(body) && typeof body.error === "string" && typeof body.reason === "string" ? body.reason : undefined
 
 /** The path called. */
 const protectedPath = "/api/v3/iposTransact"
@@ -26,7 +32,7 @@ export type CallOutcome =
   | {
       readonly _tag: "Answered"
       readonly status: number
-      readonly body: typeof EchoAnswer.Type
+      readonly body: EchoAnswer
       readonly retried: boolean
     }
   | { readonly _tag: "Refused"; readonly status: number; readonly reason: string; readonly retried: boolean }
@@ -66,15 +72,14 @@ export const callProtectedApi = async (
       token = await manager.getToken(scope)
       answer = await send(baseUrl, token)
     }
-    const ok = Schema.decodeUnknownResult(EchoAnswer)(answer.body)
-    if (answer.status === 200 && Result.isSuccess(ok)) {
-      return { _tag: "Answered", status: answer.status, body: ok.success, retried }
+    const ok = decodeEchoAnswer(answer.body)
+    if (answer.status === 200 && ok !== undefined) {
+      return { _tag: "Answered", status: answer.status, body: ok, retried }
     }
-    const refusal = Schema.decodeUnknownResult(EchoRefusal)(answer.body)
     return {
       _tag: "Refused",
       status: answer.status,
-      reason: Result.isSuccess(refusal) ? refusal.success.reason : "unexpected answer",
+      reason: refusalReason(answer.body) ?? "unexpected answer",
       retried
     }
   } catch (error) {

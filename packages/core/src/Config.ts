@@ -15,23 +15,16 @@
  *
  * @since 0.1.0
  */
-import { servers } from "@ipos/auth-client"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
-import { bothSet, credentialFileNames, readSecretFile } from "./CredentialFiles.js"
-import { type Credentials, makeCredentials } from "./Credentials.js"
+import type * as Redacted from "effect/Redacted"
+import type * as Result from "effect/Result"
+import { credentialFileNames } from "./CredentialFiles.js"
+import type { Credentials } from "./Credentials.js"
+import * as internal from "./internal/config.js"
 import type { Environment, Scope } from "./Schemas.js"
-import {
-  ValidationError,
-  type ValidationField,
-  validateBaseUrl,
-  validateEnvironment,
-  validateExpiryMinutes,
-  validateScope
-} from "./ValidationError.js"
+import { ValidationError } from "./ValidationError.js"
 
 /**
  * The environment variable names (stable: CLI and proxy read the same ones).
@@ -45,14 +38,7 @@ import {
  * @since 0.1.0
  * @category models
  */
-export const envNames = {
-  apiKey: "IPOS_API_KEY",
-  secretKey: "IPOS_SECRET_KEY",
-  scope: "IPOS_SCOPE",
-  env: "IPOS_ENV",
-  authUrl: "IPOS_AUTH_URL",
-  expiryMinutes: "IPOS_TOKEN_EXPIRY_MINUTES"
-} as const
+export const envNames = internal.envNames
 
 /**
  * A validated configuration.
@@ -100,55 +86,6 @@ export interface AuthConfigInput {
   readonly expiryMinutes?: number | string | undefined
 }
 
-interface FieldNames {
-  readonly apiKey: ValidationField
-  readonly secretKey: ValidationField
-  readonly scope: ValidationField
-  readonly env: ValidationField
-  readonly baseUrl: ValidationField
-  readonly expiryMinutes: ValidationField
-}
-
-const programmaticFields: FieldNames = {
-  apiKey: "apiKey",
-  secretKey: "secretKey",
-  scope: "scope",
-  env: "env",
-  baseUrl: "baseUrl",
-  expiryMinutes: "expiryMinutes"
-}
-
-const envFields: FieldNames = {
-  apiKey: "IPOS_API_KEY",
-  secretKey: "IPOS_SECRET_KEY",
-  scope: "IPOS_SCOPE",
-  env: "IPOS_ENV",
-  baseUrl: "IPOS_AUTH_URL",
-  expiryMinutes: "IPOS_TOKEN_EXPIRY_MINUTES"
-}
-
-const toMinutes = (value: number | string, field: ValidationField): Result.Result<number, ValidationError> => {
-  if (typeof value === "number") return validateExpiryMinutes(value, field)
-  const text = value.trim()
-  return /^\d{1,6}$/.test(text)
-    ? validateExpiryMinutes(Number(text), field)
-    : Result.fail(new ValidationError({ field, reason: "must be an integer from 30 to 1440" }))
-}
-
-const build = (input: AuthConfigInput, fields: FieldNames): Result.Result<AuthConfig, ValidationError> =>
-  Result.gen(function* () {
-    const credentials =
-      input.apiKey === undefined && input.secretKey === undefined
-        ? undefined
-        : yield* makeCredentials(input, { apiKey: fields.apiKey, secretKey: fields.secretKey })
-    const scope = yield* validateScope(input.scope ?? "PaymentTokenization", fields.scope)
-    const env = yield* validateEnvironment(input.env ?? "sandbox", fields.env)
-    const baseUrl = yield* validateBaseUrl(input.baseUrl ?? servers[env], fields.baseUrl)
-    const expiryMinutes =
-      input.expiryMinutes === undefined ? undefined : yield* toMinutes(input.expiryMinutes, fields.expiryMinutes)
-    return { credentials, scope, env, baseUrl, expiryMinutes }
-  })
-
 /**
  * Validates a programmatic configuration (defaults: scope `PaymentTokenization`, env `sandbox`).
  *
@@ -162,7 +99,7 @@ const build = (input: AuthConfigInput, fields: FieldNames): Result.Result<AuthCo
  * @category constructors
  */
 export const makeAuthConfig = (input: AuthConfigInput): Result.Result<AuthConfig, ValidationError> =>
-  build(input, programmaticFields)
+  internal.makeAuthConfig(input)
 
 const optionalString = (name: string) => Config.option(Config.String(name))
 
@@ -190,19 +127,6 @@ export const authConfigVariables = Config.all({
   secretKeyFile: optionalString(credentialFileNames.secretKey)
 })
 
-/** A key from its variable or from the file its `_FILE` twin names; both set is an error. */
-const keyFromEnv = (
-  value: Option.Option<Redacted.Redacted<string>>,
-  file: Option.Option<string>,
-  name: "IPOS_API_KEY" | "IPOS_SECRET_KEY",
-  fileName: "IPOS_API_KEY_FILE" | "IPOS_SECRET_KEY_FILE"
-): Result.Result<Option.Option<Redacted.Redacted<string>>, ValidationError> => {
-  const path = Option.getOrUndefined(file)
-  if (path === undefined || path === "") return Result.succeed(value)
-  if (Option.isSome(value) && Redacted.value(value.value) !== "") return Result.fail(bothSet(name, fileName))
-  return Result.map(readSecretFile(path, fileName), (text) => Option.some(Redacted.make(text)))
-}
-
 /**
  * Reads and validates the configuration from the current `ConfigProvider` (by default
  * `process.env` where it exists). `overrides` win over the environment (e.g. CLI flags); invalid
@@ -227,44 +151,19 @@ export const loadAuthConfig = (overrides: AuthConfigInput = {}): Effect.Effect<A
   ).pipe(
     Effect.flatMap((raw) =>
       Effect.fromResult(
-        Result.gen(function* () {
-          const pick = <A>(override: A | undefined, fromEnv: Option.Option<A>, field: keyof FieldNames) =>
-            override !== undefined
-              ? { value: override, field: programmaticFields[field] }
-              : { value: Option.getOrUndefined(fromEnv), field: envFields[field] }
-          const apiKeyEnv =
-            overrides.apiKey === undefined
-              ? yield* keyFromEnv(raw.apiKey, raw.apiKeyFile, envNames.apiKey, credentialFileNames.apiKey)
-              : raw.apiKey
-          const secretKeyEnv =
-            overrides.secretKey === undefined
-              ? yield* keyFromEnv(raw.secretKey, raw.secretKeyFile, envNames.secretKey, credentialFileNames.secretKey)
-              : raw.secretKey
-          const apiKey = pick(overrides.apiKey, apiKeyEnv, "apiKey")
-          const secretKey = pick(overrides.secretKey, secretKeyEnv, "secretKey")
-          const scope = pick(overrides.scope, raw.scope, "scope")
-          const env = pick(overrides.env, raw.env, "env")
-          const baseUrl = pick(overrides.baseUrl, raw.authUrl, "baseUrl")
-          const expiry = pick<number | string>(overrides.expiryMinutes, raw.expiryMinutes, "expiryMinutes")
-          return yield* build(
-            {
-              apiKey: apiKey.value,
-              secretKey: secretKey.value,
-              scope: scope.value,
-              env: env.value,
-              baseUrl: baseUrl.value,
-              expiryMinutes: expiry.value
-            },
-            {
-              apiKey: apiKey.field,
-              secretKey: secretKey.field,
-              scope: scope.field,
-              env: env.field,
-              baseUrl: baseUrl.field,
-              expiryMinutes: expiry.field
-            }
-          )
-        })
+        internal.fromVariables(
+          {
+            apiKey: Option.getOrUndefined(raw.apiKey),
+            secretKey: Option.getOrUndefined(raw.secretKey),
+            scope: Option.getOrUndefined(raw.scope),
+            env: Option.getOrUndefined(raw.env),
+            authUrl: Option.getOrUndefined(raw.authUrl),
+            expiryMinutes: Option.getOrUndefined(raw.expiryMinutes),
+            apiKeyFile: Option.getOrUndefined(raw.apiKeyFile),
+            secretKeyFile: Option.getOrUndefined(raw.secretKeyFile)
+          },
+          overrides
+        )
       )
     )
   )

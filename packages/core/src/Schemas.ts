@@ -13,20 +13,11 @@ import type {
   TokenResponse as GeneratedTokenResponse
 } from "@ipos/auth-client"
 import * as Schema from "effect/Schema"
+import { environments, scopes } from "./internal/wire.js"
 
-/**
- * The four scopes a token can be requested for.
- *
- * @example
- * ```ts
- * import { scopes } from "@ipos/auth-core"
- * scopes.includes("Recurring") // true
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export const scopes = ["PaymentTokenization", "Recurring", "BatchReport", "ExternalApi"] as const
+// The schemas are built at load time; `@__PURE__` lets a bundler drop the ones a page does not use.
+// `scopes` and `environments` live in `internal/wire.ts`: a bundler that keeps a module's schemas
+// once any of its exports is used (Vite's) would otherwise pull Schema in with them.
 
 /**
  * Schema of a scope.
@@ -41,7 +32,7 @@ export const scopes = ["PaymentTokenization", "Recurring", "BatchReport", "Exter
  * @since 0.1.0
  * @category schemas
  */
-export const Scope = Schema.Literals(scopes)
+export const Scope = /* @__PURE__ */ Schema.Literals(scopes)
 
 /**
  * A token scope: `PaymentTokenization` (Transact v3 and status APIs), `Recurring`, `BatchReport`
@@ -59,20 +50,6 @@ export const Scope = Schema.Literals(scopes)
 export type Scope = typeof Scope.Type
 
 /**
- * The two iPOSpays environments.
- *
- * @example
- * ```ts
- * import { environments } from "@ipos/auth-core"
- * environments // ["sandbox", "production"]
- * ```
- *
- * @since 0.1.0
- * @category models
- */
-export const environments = ["sandbox", "production"] as const
-
-/**
  * Schema of an environment name.
  *
  * @example
@@ -85,7 +62,7 @@ export const environments = ["sandbox", "production"] as const
  * @since 0.1.0
  * @category schemas
  */
-export const Environment = Schema.Literals(environments)
+export const Environment = /* @__PURE__ */ Schema.Literals(environments)
 
 /**
  * `sandbox` or `production`.
@@ -114,7 +91,9 @@ export type Environment = typeof Environment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const JwtString = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/))
+export const JwtString = /* @__PURE__ */ Schema.String.check(
+  /* @__PURE__ */ Schema.isPattern(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+)
 
 /**
  * Schema of the success body of both endpoints.
@@ -131,10 +110,10 @@ export const JwtString = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]+\.
  * @since 0.1.0
  * @category schemas
  */
-export const TokenResponse = Schema.Struct({
-  responseCode: Schema.Literal("00"),
+export const TokenResponse = /* @__PURE__ */ Schema.Struct({
+  responseCode: /* @__PURE__ */ Schema.Literal("00"),
   responseMessage: Schema.String,
-  createdDt: Schema.String.check(Schema.isPattern(/^[0-9]+$/)),
+  createdDt: /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^[0-9]+$/)),
   token: JwtString
 })
 
@@ -165,8 +144,8 @@ export type TokenResponse = typeof TokenResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AuthErrorBody = Schema.Struct({
-  errorCode: Schema.String.check(Schema.isPattern(/^AUTH_ERR_\d{3}$/)),
+export const AuthErrorBody = /* @__PURE__ */ Schema.Struct({
+  errorCode: /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^AUTH_ERR_\d{3}$/)),
   errorMessage: Schema.String
 })
 

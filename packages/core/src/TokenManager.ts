@@ -32,13 +32,15 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as PubSub from "effect/PubSub"
 import * as Redacted from "effect/Redacted"
 import type * as EffectScope from "effect/Scope"
-import type * as Stream from "effect/Stream"
+import * as Stream from "effect/Stream"
 import { AuthApi, type AuthApiOptions } from "./AuthApi.js"
 import { type AuthConfigInput, loadAuthConfig, requireCredentials } from "./Config.js"
 import { type Credentials, type CredentialsInput, makeCredentials } from "./Credentials.js"
 import type { AuthFailure } from "./Failure.js"
+import { readerBufferSize } from "./internal/events.js"
 import {
   type Engine,
   engineOptions,
@@ -269,7 +271,7 @@ const toCredentials = (
  *
  * @internal
  */
-const fromEngine = (engine: Engine): TokenManagerShape => {
+const fromEngine = (engine: Engine, events: Stream.Stream<TokenEvent>): TokenManagerShape => {
   const slot = (request: TokenRequest | undefined) =>
     request === undefined
       ? Effect.succeed(engine.defaultSlot)
@@ -319,7 +321,7 @@ const fromEngine = (engine: Engine): TokenManagerShape => {
       Effect.forEach(engine.slots(), (s) => Effect.as(engine.updateGauges(s), engine.status(s)))
     ),
     evict: (request) => Effect.flatMap(found(request), (s) => Effect.sync(() => engine.evict(s))),
-    events: engine.events
+    events
   }
 }
 
@@ -347,9 +349,16 @@ export const makeTokenManager = (
     const credentials = yield* toCredentials(options.credentials)
     const scope = options.scope === undefined ? undefined : yield* Effect.fromResult(validateScope(options.scope))
     const store = Option.getOrUndefined(yield* Effect.serviceOption(TokenStore))
+    // The events' `Stream` runs over a sliding PubSub (as the Promise facade's readers slide), made
+    // before the engine so that it shuts down after it: what the engine emits while closing arrives.
+    const pubsub = yield* PubSub.sliding<TokenEvent>(readerBufferSize)
+    yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
     const engine = yield* makeEngine(
       api,
       yield* Effect.fromResult(engineOptions({ ...options, scope, credentials, store }))
     )
-    return fromEngine(engine)
+    engine.subscribe((event) => {
+      PubSub.publishUnsafe(pubsub, event)
+    })
+    return fromEngine(engine, Stream.fromPubSub(pubsub))
   })

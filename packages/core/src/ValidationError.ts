@@ -10,7 +10,8 @@
  */
 import * as Data from "effect/Data"
 import * as Result from "effect/Result"
-import { type Environment, environments, type Scope, scopes } from "./Schemas.js"
+import { environments, scopes } from "./internal/wire.js"
+import type { Environment, Scope } from "./Schemas.js"
 
 /**
  * What was invalid. Environment variable names are used when the value came from the environment.

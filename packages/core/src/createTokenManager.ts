@@ -13,17 +13,17 @@
  *
  * @since 0.1.0
  */
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { identity } from "effect/Function"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
-import { type Fetch, makeAuthApi } from "./AuthApi.js"
-import { type AuthConfig, type AuthConfigInput, loadAuthConfig, makeAuthConfig } from "./Config.js"
+import type { Fetch } from "./AuthApi.js"
+import type { AuthConfig, AuthConfigInput } from "./Config.js"
 import { summarize } from "./Failure.js"
+import { makeAuthApi } from "./internal/authApi.js"
+import { fromVariables, makeAuthConfig, variablesOf } from "./internal/config.js"
 import { type Engine, engineOptions, type Held, makeEngine, type Slot, type TokenStatus } from "./internal/manager.js"
 import { ManagerClosed } from "./ManagerClosed.js"
 import type { RefreshPolicy } from "./RefreshWindow.js"
@@ -180,20 +180,10 @@ const resolveConfig = (options: CreateTokenManagerOptions): Result.Result<AuthCo
     expiryMinutes: options.expiryMinutes
   }
   if (options.fromEnv === undefined) return makeAuthConfig(explicit)
-  const provider = ConfigProvider.fromEnvRecord({ ...options.fromEnv })
   const overrides = Object.fromEntries(
     Object.entries(explicit).filter(([, value]) => value !== undefined)
   ) as AuthConfigInput
-  const exit = Effect.runSyncExit(
-    loadAuthConfig(overrides).pipe(Effect.provideService(ConfigProvider.ConfigProvider, provider))
-  )
-  return Exit.isSuccess(exit)
-    ? Result.succeed(exit.value)
-    : Result.fail(
-        Exit.findErrorOption(exit).pipe((o) =>
-          o._tag === "Some" ? o.value : new ValidationError({ field: "options", reason: "could not be read" })
-        )
-      )
+  return fromVariables(variablesOf(options.fromEnv), overrides)
 }
 
 const build = (options: CreateTokenManagerOptions, scope: Scope.Closeable): Result.Result<Engine, ValidationError> => {
@@ -372,9 +362,7 @@ export const createTokenManager = (
       return Result.isSuccess(slot) && engine.evict(slot.success)
     },
     onEvent: (listener) => engine.subscribe(listener),
-    events: {
-      [Symbol.asyncIterator]: () => Stream.toAsyncIterableWith(engine.events, engine.services)[Symbol.asyncIterator]()
-    },
+    events: engine.events.iterable,
     close: () => {
       if (closed) return Promise.resolve()
       closed = true

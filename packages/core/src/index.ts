@@ -90,6 +90,8 @@ export {
   isAuthFailure,
   summarize
 } from "./Failure.js"
+// `scopes` and `environments` come from a module without Schema: importing them must not pull it in.
+export { environments, scopes } from "./internal/wire.js"
 export {
   type DecodedJwt,
   decodeJwt,
@@ -128,16 +130,7 @@ export {
   type RotationEvent,
   type RotationOutcome
 } from "./RotatingTokenManager.js"
-export {
-  AuthErrorBody,
-  Environment,
-  environments,
-  JwtString,
-  Scope,
-  type SpecConformance,
-  scopes,
-  TokenResponse
-} from "./Schemas.js"
+export { AuthErrorBody, Environment, JwtString, Scope, type SpecConformance, TokenResponse } from "./Schemas.js"
 export {
   type AcquisitionFailed,
   type Degraded,

@@ -2,7 +2,8 @@ import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import type { AuthError, Scope as GeneratedScope, TokenResponse as GeneratedTokenResponse } from "@ipos/auth-client"
 import { namedExamples } from "@ipos/testing"
 import * as Schema from "effect/Schema"
-import { AuthErrorBody, type Scope, type SpecConformance, scopes, TokenResponse } from "../src/Schemas.js"
+import { scopes } from "../src/internal/wire.js"
+import { AuthErrorBody, type Scope, type SpecConformance, TokenResponse } from "../src/Schemas.js"
 
 describe("Schemas", () => {
   it("decodes every named example of the spec as a token or a refusal", () => {

@@ -46,12 +46,10 @@ import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as FiberSet from "effect/FiberSet"
 import * as Metric from "effect/Metric"
-import * as PubSub from "effect/PubSub"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as EffectScope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import type { AuthApiShape, IssuedToken } from "../AuthApi.js"
 import { isAuthRejection } from "../AuthError.js"
 import type { ClockOffset } from "../ClockSkew.js"
@@ -65,6 +63,7 @@ import type { TokenEvent } from "../TokenEvents.js"
 import { memoryTokenStore, type SharedToken, type TokenStoreShape } from "../TokenStore.js"
 import { MalformedResponse } from "../TransportError.js"
 import { ValidationError, validateExpiryMinutes, validateScope } from "../ValidationError.js"
+import { type EventHub, makeEventHub } from "./events.js"
 import { MAX_DURATION_MS, optionalBoolean, optionalNumber } from "./options.js"
 import { shortHash } from "./redact.js"
 
@@ -200,7 +199,8 @@ export interface Engine {
   readonly status: (slot: Slot) => TokenStatus
   readonly slots: () => ReadonlyArray<Slot>
   readonly subscribe: (listener: (event: TokenEvent) => void) => () => void
-  readonly events: Stream.Stream<TokenEvent>
+  /** Where events go: listeners and readers (closed with the engine's scope). */
+  readonly events: EventHub
   /** Sets the gauges of a slot to their current values. */
   readonly updateGauges: (slot: Slot) => Effect.Effect<void>
 }
@@ -217,8 +217,8 @@ export const tokenUniform = (token: string): number => {
   return (h >>> 0) / 0x1_0000_0000
 }
 /** Defaults of the per-request slot bounds. */
-export const defaultSlotIdleMs = 15 * 60_000
-export const defaultMaxSlots = 10_000
+const defaultSlotIdleMs = 15 * 60_000
+const defaultMaxSlots = 10_000
 const GAUGE_PERIOD_MS = 1000
 
 /**
@@ -257,8 +257,8 @@ export const makeEngine = (
     const services = yield* Effect.context<never>()
     const fibers = yield* FiberSet.make<unknown, unknown>()
     const run = yield* FiberSet.runtime(fibers)<never>()
-    const pubsub = yield* PubSub.sliding<TokenEvent>(1024)
-    yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
+    const hub = makeEventHub()
+    yield* Effect.addFinalizer(() => Effect.sync(hub.close))
     // Finalizers run last-in first-out: `closed` is set before the fibers are interrupted, so the
     // acquisitions interrupted by closing settle with `ManagerClosed`.
     let closed = false
@@ -267,7 +267,6 @@ export const makeEngine = (
         closed = true
       })
     )
-    const listeners = new Set<(event: TokenEvent) => void>()
     const policy = options.refreshPolicy
     const store = options.store
     if (store.start !== undefined) yield* store.start
@@ -283,16 +282,7 @@ export const makeEngine = (
     const wallNow = () => clock.currentTimeMillisUnsafe()
     const monoNow = monotonicMillis(clock)
 
-    const emit = (event: TokenEvent): void => {
-      for (const listener of listeners) {
-        try {
-          listener(event)
-        } catch {
-          // A listener's bug must not break the manager.
-        }
-      }
-      PubSub.publishUnsafe(pubsub, event)
-    }
+    const emit = hub.emit
 
     const makeSlot = (scope: Scope, credentials: Credentials | undefined, key?: string): Slot => {
       const id = credentialsId(credentials ?? defaultCredentials)
@@ -935,13 +925,6 @@ export const makeEngine = (
       }
     }
 
-    const subscribe = (listener: (event: TokenEvent) => void): (() => void) => {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    }
-
     return {
       defaultSlot,
       services,
@@ -958,8 +941,8 @@ export const makeEngine = (
         sweep(monoNow())
         return [...defaultSlots.values(), ...otherSlots.values()]
       },
-      subscribe,
-      events: Stream.fromPubSub(pubsub),
+      subscribe: (listener) => hub.subscribe(listener),
+      events: hub,
       updateGauges: gauges
     } satisfies Engine
   })

@@ -6,12 +6,12 @@
  * @internal
  */
 import * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
 import { type AuthRejection, makeRejection } from "../AuthError.js"
-import { AuthErrorBody, TokenResponse } from "../Schemas.js"
+import type { TokenResponse } from "../Schemas.js"
 import { isResponseBodyTooLarge, maxResponseBodyBytes, ResponseBodyTooLarge } from "../Transport.js"
 import { MalformedResponse, type Operation, RateLimited, Unavailable } from "../TransportError.js"
 import { scrub } from "./redact.js"
+import { decodeTokenResponse, isAuthErrorBody } from "./wire.js"
 
 /** A body as read off the wire. */
 export type RawBody =
@@ -52,7 +52,7 @@ export const bodyFromError = (error: unknown): RawBody => {
  * Parses `Retry-After`: delta-seconds or an HTTP date (relative to `now`, the service's current time
  * when known). Negative or unreadable values give `undefined`.
  */
-export const parseRetryAfter = (value: string | null, now: number): number | undefined => {
+const parseRetryAfter = (value: string | null, now: number): number | undefined => {
   if (value === null) return undefined
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
@@ -63,9 +63,6 @@ export const parseRetryAfter = (value: string | null, now: number): number | und
 
 const EXCERPT_MAX = 80
 const MESSAGE_MAX = 200
-
-const isAuthErrorBody = Schema.is(AuthErrorBody)
-const decodeTokenResponse = Schema.decodeUnknownResult(TokenResponse)
 
 // Beyond the spec's shape (three digits and a message), any `AUTH_ERR_*` code is still a refusal,
 // kept verbatim as an unknown code, and a missing message does not hide the code — but not under a
@@ -139,7 +136,7 @@ export const classify = (
       return Result.fail(makeRejection(refusal.code, scrub(refusal.message, secrets, MESSAGE_MAX), status))
     }
     const decoded = decodeTokenResponse(body.value)
-    if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
+    if (decoded !== undefined) return Result.succeed(decoded)
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(answer.retryAfter, now)
@@ -170,7 +167,7 @@ export const sendFailure = (operation: Operation, cause: unknown): MalformedResp
 const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$/
 
 /** A safe reason for a rejected `fetch`: the system error code when there is one. */
-export const networkReason = (cause: unknown): string => {
+const networkReason = (cause: unknown): string => {
   const codeOf = (u: unknown): string | undefined => {
     if (typeof u !== "object" || u === null) return undefined
     const code = (u as { code?: unknown }).code

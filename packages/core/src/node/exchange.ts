@@ -32,7 +32,7 @@ export interface ExchangeResponse {
 }
 
 /** The reason of an aborted signal, or a DOM-style `AbortError`. */
-export const abortError = (signal: AbortSignal): unknown =>
+const abortError = (signal: AbortSignal): unknown =>
   signal.reason ?? Object.assign(new Error("This operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })
 
 /**
