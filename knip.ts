@@ -62,13 +62,19 @@ const workspaces: Record<string, WorkspaceProjectConfig> = {
     ]
   }
 }
+// Dependencies a package runs by resolving their CLI file (node <file>), which knip cannot follow.
+const runByPath: Record<string, ReadonlyArray<string>> = {
+  // tooling/consumer/src/Lint.ts resolves publint's and attw's CLI scripts and runs them on tarballs.
+  "tooling/consumer": ["publint", "@arethetypeswrong/cli"]
+}
 for (const dir of workspacePackages()) {
   const name = relative(root, dir)
   const present = sharedEntries.filter(([folder]) => existsSync(join(dir, folder))).map(([, pattern]) => pattern)
   const entry = [...exportedSources(dir), ...(builtEntries[name] ?? []), ...present]
+  const ignoreDependencies = [...(runByPath[name] ?? [])]
   workspaces[name] = existsSync(join(dir, "src"))
-    ? { entry, project: ["src/**/*.{ts,js}", ...present, "*.{ts,mjs}"] }
-    : { entry }
+    ? { entry, project: ["src/**/*.{ts,js}", ...present, "*.{ts,mjs}"], ignoreDependencies }
+    : { entry, ignoreDependencies }
 }
 
 const config: KnipConfig = {

@@ -25,7 +25,7 @@ export interface Tarball {
 export type Resolution = "node16" | "bundler"
 
 /** The folder of the consumer's programs and TypeScript, copied into the project. */
-export const templateDir = new URL("../project/", import.meta.url)
+const templateDir = new URL("../project/", import.meta.url)
 
 /**
  * The consumer project's `package.json`: every package from its tarball, and the same tarballs as

@@ -10,7 +10,7 @@ import { workspacePackagesIn } from "../../scripts/workspacePackages.mjs"
  * How an entry is loaded: `import()` of JavaScript, `import()` with `type: "json"`, a plain file to
  * resolve, or `blocked`: a subpath `exports` maps to `null`, which `import()` must refuse.
  */
-export type EntryKind = "module" | "json" | "file" | "blocked"
+type EntryKind = "module" | "json" | "file" | "blocked"
 
 /**
  * One subpath of a package's `exports`, as a consumer names it.

@@ -5,7 +5,7 @@
 import type { Finished } from "./Run.js"
 
 /** How a step ended: `skipped` when a step it needs failed. */
-export type Outcome = "passed" | "failed" | "skipped"
+type Outcome = "passed" | "failed" | "skipped"
 
 /**
  * One step's result. `detail` is a short note when it passed (a size, a count), the reason when it
