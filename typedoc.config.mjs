@@ -73,6 +73,9 @@ export default {
     // openapi-typescript writes the spec's descriptions and constants as JSDoc tags.
     blockTags: [...OptionDefaults.blockTags, "@description", "@constant"],
     includeVersion: true,
+    // No "Defined in" source links: they need a public git remote, and a clone's may be a local
+    // path or a fork, which TypeDoc reports as a warning (an error here).
+    disableSources: true,
     excludePrivate: true,
     excludeInternal: true,
     sort: ["kind", "alphabetical"]
