@@ -34,7 +34,13 @@ const latencyBounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
  * @since 0.1.0
  * @category models
  */
-export type UpstreamErrorClass = "refused" | "reset" | "connect_timeout" | "response_timeout" | "error"
+export type UpstreamErrorClass =
+  | "refused"
+  | "reset"
+  | "connect_timeout"
+  | "response_timeout"
+  | "invalid_response"
+  | "error"
 
 /**
  * Why a request was answered locally without being forwarded (other than a missing token).
