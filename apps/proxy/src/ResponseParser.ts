@@ -58,8 +58,12 @@ const headEnd = Buffer.from("\r\n\r\n", "latin1")
 const lineEnd = Buffer.from("\r\n", "latin1")
 /** A header name: RFC 9110 token characters. */
 const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-/** A field value: visible characters, spaces, tabs and obs-text; never CR, LF or NUL. */
-const fieldValue = /^[\t\x20-\x7e\x80-\xff]*$/
+/** The same as a lookup table by character code (1: a token character). */
+const tokenChars = new Uint8Array(256)
+for (let c = 0; c < 256; c++) if (tokenName.test(String.fromCharCode(c))) tokenChars[c] = 1
+/** What no response head holds: controls other than tab, DEL, and CR or LF outside a CRLF. */
+const forbidden = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/
+const isSpace = (c: number) => c === 32 || c === 9
 const statusLine = /^HTTP\/1\.([01]) ([1-9][0-9][0-9])(?: ([\t\x20-\x7e\x80-\xff]*))?$/
 const digits = /^[0-9]{1,15}$/
 const chunkSizeLine = /^([0-9A-Fa-f]{1,12})[\t ]*(?:;[\t\x20-\x7e\x80-\xff]*)?$/
@@ -225,22 +229,33 @@ export class ResponseParser {
   }
 
   private parseHead(text: string): InvalidResponse | undefined {
-    const lines = text.split("\r\n")
-    const status = statusLine.exec(lines[0]!)
+    // One pass for characters no head may hold (controls, a CR or LF outside a line end), then
+    // each line by index: no split, no per-line regular expression on the common path.
+    if (forbidden.test(text)) return new InvalidResponse("malformed header value")
+    let end = text.indexOf("\r\n")
+    if (end === -1) end = text.length
+    const status = statusLine.exec(end === text.length ? text : text.slice(0, end))
     if (status === null) return new InvalidResponse("malformed status line")
     const code = Number(status[2])
     const raw: Array<string> = []
     let length: string | undefined
     let chunked = false
     let close = status[1] === "0"
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!
-      const colon = line.indexOf(":")
-      if (colon <= 0) return new InvalidResponse("malformed header line")
-      const name = line.slice(0, colon)
-      if (!tokenName.test(name)) return new InvalidResponse("malformed header name")
-      const value = line.slice(colon + 1).trim()
-      if (!fieldValue.test(value)) return new InvalidResponse("malformed header value")
+    let at = end + 2
+    while (at < text.length) {
+      end = text.indexOf("\r\n", at)
+      if (end === -1) end = text.length
+      const colon = text.indexOf(":", at)
+      if (colon <= at || colon > end) return new InvalidResponse("malformed header line")
+      for (let i = at; i < colon; i++)
+        if (tokenChars[text.charCodeAt(i)] !== 1) return new InvalidResponse("malformed header name")
+      let from = colon + 1
+      let to = end
+      while (from < to && isSpace(text.charCodeAt(from))) from++
+      while (to > from && isSpace(text.charCodeAt(to - 1))) to--
+      const name = text.slice(at, colon)
+      const value = text.slice(from, to)
+      at = end + 2
       raw.push(name, value)
       switch (name.length) {
         case 14:
