@@ -505,8 +505,10 @@ export class UpstreamPool {
         return
       }
       fresh.attach(socket)
-      if (this.destroyed) fresh.drop()
-      else if (call.done) this.release(fresh)
+      if (this.destroyed) {
+        fresh.drop()
+        call.fail(new ExchangeFailure("error"))
+      } else if (call.done) this.release(fresh)
       else fresh.start(call)
     })
   }

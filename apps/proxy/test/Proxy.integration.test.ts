@@ -45,6 +45,16 @@ const upstreamWith = async (handler?: Parameters<typeof startUpstream>[0]) => {
   cleanups.push(() => upstream.close())
   return upstream
 }
+/** A raw TCP upstream (for answers no HTTP server would send); resolves to its origin. */
+const rawUpstream = async (onConnection: (socket: net.Socket) => void): Promise<string> => {
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {})
+    onConnection(socket)
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+}
 const ready = (proxy: TestProxy) => eventually(() => proxy.source.current() !== undefined)
 const remember = (upstream: TestUpstream) => {
   for (const s of upstream.seen) for (const t of valuesOf(s.rawHeaders, "token")) tokensSeen.add(t)
@@ -631,13 +641,10 @@ describe("upstream failures", () => {
   })
 
   it("answers 502 JSON when the upstream's response is not HTTP/1.1, and counts its class", async () => {
-    const server = net.createServer((socket) => {
-      socket.on("error", () => {})
+    const upstream = await rawUpstream((socket) => {
       socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx"))
     })
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
-    const proxy = await proxyTo(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`)
+    const proxy = await proxyTo(upstream)
     await ready(proxy)
     const answer = await send(proxy.port, { path: "/x" })
     expect(answer.status).toBe(502)
@@ -651,10 +658,9 @@ describe("upstream failures", () => {
 
   it("repeats a GET on a fresh connection when the upstream closed the kept-alive one unanswered", async () => {
     let connections = 0
-    const server = net.createServer((socket) => {
+    const upstream = await rawUpstream((socket) => {
       connections += 1
       let requests = 0
-      socket.on("error", () => {})
       socket.setEncoding("latin1")
       socket.on("data", (data: string) => {
         requests += data.split("\r\n\r\n").length - 1
@@ -664,9 +670,7 @@ describe("upstream failures", () => {
         else socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
       })
     })
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
-    const proxy = await proxyTo(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`)
+    const proxy = await proxyTo(upstream)
     await ready(proxy)
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
     cleanups.push(async () => agent.destroy())

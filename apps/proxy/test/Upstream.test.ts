@@ -192,12 +192,15 @@ describe("UpstreamPool failures", () => {
     expect(upstream.sockets.length).toBe(2)
   })
 
-  it("retries an idempotent request once on a fresh connection when a reused one was closed unanswered", async () => {
-    const upstream = await rawUpstream((socket, received, index) => {
-      // The first connection answers once, then closes on the next request (a keep-alive race).
+  /** The first connection answers once, then closes on the next request (a keep-alive race). */
+  const closingAfterOne = () =>
+    rawUpstream((socket, received, index) => {
       if (index === 0 && received.split("\r\n\r\n").length > 2) socket.destroy()
       else answering("ok")(socket, received)
     })
+
+  it("retries an idempotent request once on a fresh connection when a reused one was closed unanswered", async () => {
+    const upstream = await closingAfterOne()
     const pool = poolFor(upstream.port)
     expect((await exchange(pool).outcome).body).toBe("ok")
     expect((await exchange(pool).outcome).body).toBe("ok")
@@ -205,10 +208,7 @@ describe("UpstreamPool failures", () => {
   })
 
   it("does not repeat a POST the upstream may have read: it fails as reset", async () => {
-    const upstream = await rawUpstream((socket, received, index) => {
-      if (index === 0 && received.split("\r\n\r\n").length > 2) socket.destroy()
-      else answering("ok")(socket, received)
-    })
+    const upstream = await closingAfterOne()
     const pool = poolFor(upstream.port)
     expect((await exchange(pool).outcome).body).toBe("ok")
     expect(await exchange(pool, { method: "POST", body: Buffer.from("x") }).outcome).toEqual({ error: "reset" })
