@@ -4,9 +4,8 @@
  * request, no promise or intermediate stream), streamed both ways with backpressure, keeping small
  * request bodies for one replay with a new token when the upstream answers 401.
  *
- * Measured on the proxybench harness: the raw-socket pool costs about 40 % less CPU per request
- * than undici's `Pool.dispatch`, which cost a third less than `node:http`'s client (see the
- * README's figures).
+ * Measured on the proxybench harness: the raw-socket pool costs less CPU per request than undici's
+ * `Pool.dispatch`, which cost a third less than `node:http`'s client (see the README's figures).
  *
  * @since 0.1.0
  */
@@ -105,7 +104,7 @@ export const makeForwarder = (ctx: ForwardContext) => {
   const tokenHeader = config.tokenHeader
   const { maxBodyBytes, replayBufferBytes, tokenWaitMs } = config
 
-  /** One client request across its (at most two) upstream attempts; also the undici handler. */
+  /** One client request across its (at most two) upstream attempts; also the pool's handler. */
   class Exchange implements UpstreamHandler {
     token = ""
     attempt = 0
