@@ -1,5 +1,7 @@
+import * as https from "node:https"
 import type { AddressInfo } from "node:net"
 import * as net from "node:net"
+import selfsigned from "selfsigned"
 import { buildConnector } from "undici"
 import { afterEach, describe, expect, it } from "vitest"
 import { ExchangeFailure, type UpstreamHandler, UpstreamPool, type UpstreamRequest } from "../src/Upstream.js"
@@ -178,6 +180,43 @@ describe("UpstreamPool requests", () => {
       )
     })
     expect(seen).toEqual(["head", "end whole"])
+  })
+})
+
+describe("UpstreamPool over TLS", () => {
+  it("speaks HTTP/1.1 over undici's TLS connector and keeps the connection", async () => {
+    // A throwaway self-signed certificate for 127.0.0.1, made at test time.
+    const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+      notAfterDate: new Date(Date.now() + 86_400_000),
+      keySize: 2048,
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }]
+    })
+    let connections = 0
+    const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+      res.writeHead(200, ["Content-Type", "text/plain"])
+      res.end(`tls ${req.method} ${req.url} ${req.headers.host}`)
+    })
+    server.on("secureConnection", () => {
+      connections += 1
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    cleanups.push(() => {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    })
+    const { port } = server.address() as AddressInfo
+    const pool = new UpstreamPool({
+      origin: new URL(`https://127.0.0.1:${port}`),
+      connect: buildConnector({ timeout: 5000, ca: pems.cert }),
+      headersTimeoutMs: 5000,
+      bodyTimeoutMs: 5000
+    })
+    cleanups.push(() => pool.destroy())
+    for (const path of ["/one", "/two"]) {
+      const { outcome } = exchange(pool, { path, headers: ["host", `127.0.0.1:${port}`] })
+      expect((await outcome).body).toBe(`tls GET ${path} 127.0.0.1:${port}`)
+    }
+    expect(connections).toBe(1)
   })
 })
 
