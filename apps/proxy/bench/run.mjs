@@ -37,7 +37,8 @@ const baseline = process.env.BENCH_BASELINE_BIN
 const variants = `${process.env.BENCH_VARIANTS ?? "direct nginx"}${baseline === undefined ? "" : " ipos-base"}`
 const work = mkdtempSync(join(tmpdir(), "ipos-proxybench-"))
 cpSync(harness, work, { recursive: true })
-const proxyCmd = (path) => `exec node ${JSON.stringify(path)} --upstream "$UPSTREAM_URL" --listen "127.0.0.1:$PROXY_PORT"`
+const proxyCmd = (path) =>
+  `exec node ${JSON.stringify(path)} --upstream "$UPSTREAM_URL" --listen "127.0.0.1:$PROXY_PORT"`
 if (baseline !== undefined) {
   // The harness runs one PROXY_CMD: the copy learns a second variant, the baseline build.
   const script = join(work, "run.sh")

@@ -62,6 +62,7 @@ const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const tokenChars = new Uint8Array(256)
 for (let c = 0; c < 256; c++) if (tokenName.test(String.fromCharCode(c))) tokenChars[c] = 1
 /** What no response head holds: controls other than tab, DEL, and CR or LF outside a CRLF. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const forbidden = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/
 const isSpace = (c: number) => c === 32 || c === 9
 const statusLine = /^HTTP\/1\.([01]) ([1-9][0-9][0-9])(?: ([\t\x20-\x7e\x80-\xff]*))?$/
