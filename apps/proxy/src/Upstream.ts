@@ -356,16 +356,14 @@ class Connection {
     call.handler.onComplete(last)
   }
 
+  /** The upstream ended its side: the end of a read-until-close body, else a lost exchange. */
   ended(): void {
     const call = this.call
-    if (call !== undefined && this.parser.busy) {
-      const error = this.parser.close()
-      if (this.call === call && this.completed) {
-        this.finish(call)
-        return
-      }
-      if (error !== undefined) {
-        this.fail(new ExchangeFailure("reset"))
+    if (call !== undefined) {
+      this.parser.close()
+      if (this.call === call) {
+        if (this.completed) this.finish(call)
+        else this.fail(new ExchangeFailure("reset"))
         return
       }
     }

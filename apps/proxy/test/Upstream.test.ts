@@ -160,6 +160,20 @@ describe("UpstreamPool requests", () => {
     )
   })
 
+  it("reads a body without framing until the upstream closes, and opens a new connection after", async () => {
+    const upstream = await rawUpstream((socket, received) => {
+      if (received.endsWith("\r\n\r\n")) socket.end("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close")
+    })
+    const pool = poolFor(upstream.port)
+    for (let i = 0; i < 2; i++)
+      expect(await exchange(pool).outcome).toEqual({
+        status: 200,
+        headers: ["Content-Type", "text/plain"],
+        body: "until close"
+      })
+    expect(upstream.sockets.length).toBe(2)
+  })
+
   it("hands the last body slice of a read with the end", async () => {
     const upstream = await rawUpstream(answering("whole"))
     const pool = poolFor(upstream.port)
