@@ -10,7 +10,7 @@
  * | `ipos_proxy_client_tokens_overwritten_total` | counter | — requests that carried their own token header |
  * | `ipos_proxy_fail_closed_total` | counter | `kind` (starting, unavailable, rejected, malformed, validation) |
  * | `ipos_proxy_replays_total` | counter | — requests replayed once after a 401 with a new token |
- * | `ipos_proxy_upstream_errors_total` | counter | `class` (refused, reset, connect_timeout, response_timeout, error) |
+ * | `ipos_proxy_upstream_errors_total` | counter | `class` (refused, reset, connect_timeout, response_timeout, invalid_response, error) |
  * | `ipos_proxy_rejected_total` | counter | `reason` (absolute_form, connect, body_too_large, header_too_large, bad_request, unsupported_transfer_coding) |
  * | `ipos_proxy_upstream_latency_seconds` | histogram | — request sent to response headers |
  * | `ipos_proxy_in_flight_requests` | gauge | — |
