@@ -8,8 +8,10 @@
 // BENCH_VARIANTS   baselines besides the proxy (default "direct nginx"; the Node baselines
 //                  "http-proxy undici fastify undici-stream" need `npm ci` in the copy, done here).
 // ROUNDS, DURATION passed to the harness (defaults 2 and 10 s).
+// BENCH_BASELINE_BIN another build's `bin/ipos-auth-proxy.js` (e.g. main's, built in a temp copy),
+//                  run in the same rounds as the variant `ipos-base`: an A/B on a busy machine.
 import { execFileSync, spawn, spawnSync } from "node:child_process"
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -31,9 +33,20 @@ for (const tool of ["wrk", "nginx", "curl", "setsid"]) {
 const bin = resolve(here, "..", "bin", "ipos-auth-proxy.js")
 if (!existsSync(resolve(here, "..", "dist", "main.js"))) fail("the proxy is not built: run `pnpm build` first")
 
-const variants = process.env.BENCH_VARIANTS ?? "direct nginx"
+const baseline = process.env.BENCH_BASELINE_BIN
+const variants = `${process.env.BENCH_VARIANTS ?? "direct nginx"}${baseline === undefined ? "" : " ipos-base"}`
 const work = mkdtempSync(join(tmpdir(), "ipos-proxybench-"))
 cpSync(harness, work, { recursive: true })
+const proxyCmd = (path) =>
+  `exec node ${JSON.stringify(path)} --upstream "$UPSTREAM_URL" --listen "127.0.0.1:$PROXY_PORT"`
+if (baseline !== undefined) {
+  // The harness runs one PROXY_CMD: the copy learns a second variant, the baseline build.
+  const script = join(work, "run.sh")
+  const text = readFileSync(script, "utf8")
+  const hook = `    "$PROXY_NAME")`
+  if (!text.includes(hook)) fail("this harness's run.sh has no variant hook for BENCH_BASELINE_BIN")
+  writeFileSync(script, text.replace(hook, `    ipos-base) CMD=(bash -c "$PROXY_CMD_BASE") ;;\n${hook}`))
+}
 if (/http-proxy|undici|fastify/.test(variants)) execFileSync("npm", ["ci", "--silent"], { cwd: work, stdio: "inherit" })
 
 const sandbox = await startSandbox()
@@ -67,7 +80,8 @@ const run = async (name, extra) => {
       RESULTS: results,
       VARIANTS: variants,
       PROXY_NAME: "ipos",
-      PROXY_CMD: `exec node ${JSON.stringify(bin)} --upstream "$UPSTREAM_URL" --listen "127.0.0.1:$PROXY_PORT"`,
+      PROXY_CMD: proxyCmd(bin),
+      ...(baseline === undefined ? {} : { PROXY_CMD_BASE: proxyCmd(resolve(baseline)) }),
       IPOS_AUTH_URL: sandbox.url,
       IPOS_API_KEY: merchant.apiKey,
       IPOS_SECRET_KEY: merchant.secretKey
@@ -104,6 +118,11 @@ try {
       `throughput at 50 connections: ${f(wide.mean("ipos", "rps"), 0)} req/s = ${f(wide.mean("ipos", "rps") / wide.mean("nginx", "rps"))}× nginx (goal ≥ 0.6×)`,
       `added latency at 1 connection: ${f(narrow.mean("ipos", "p50") - narrow.mean("direct", "p50"), 3)} ms p50 over direct (goal ≤ +0.2 ms; nginx ${f(narrow.mean("nginx", "p50") - narrow.mean("direct", "p50"), 3)} ms)`,
       `CPU per 1,000 requests at 50 connections: ipos ${f(wide.mean("ipos", "cpu"), 1)} ms, nginx ${f(wide.mean("nginx", "cpu"), 1)} ms`,
+      ...(baseline === undefined
+        ? []
+        : [
+            `baseline build (ipos-base), same run: ${f(wide.mean("ipos-base", "rps") / wide.mean("nginx", "rps"))}× nginx, ${f(wide.mean("ipos-base", "cpu"), 1)} ms CPU per 1,000 requests, ${f(narrow.mean("ipos-base", "p50") - narrow.mean("direct", "p50"), 3)} ms p50 over direct at 1 connection`
+          ]),
       ""
     ].join("\n")
   )

@@ -103,6 +103,7 @@ const upstreamMessages: Record<UpstreamErrorClass, readonly [number, string]> = 
   reset: [502, "the upstream reset the connection"],
   connect_timeout: [504, "connecting to the upstream timed out"],
   response_timeout: [504, "the upstream did not answer in time"],
+  invalid_response: [502, "the upstream's response could not be read as HTTP/1.1"],
   error: [502, "the upstream exchange failed"]
 }
 

@@ -10,7 +10,7 @@
  * | `ipos_proxy_client_tokens_overwritten_total` | counter | — requests that carried their own token header |
  * | `ipos_proxy_fail_closed_total` | counter | `kind` (starting, unavailable, rejected, malformed, validation) |
  * | `ipos_proxy_replays_total` | counter | — requests replayed once after a 401 with a new token |
- * | `ipos_proxy_upstream_errors_total` | counter | `class` (refused, reset, connect_timeout, response_timeout, error) |
+ * | `ipos_proxy_upstream_errors_total` | counter | `class` (refused, reset, connect_timeout, response_timeout, invalid_response, error) |
  * | `ipos_proxy_rejected_total` | counter | `reason` (absolute_form, connect, body_too_large, header_too_large, bad_request, unsupported_transfer_coding) |
  * | `ipos_proxy_upstream_latency_seconds` | histogram | — request sent to response headers |
  * | `ipos_proxy_in_flight_requests` | gauge | — |
@@ -34,7 +34,13 @@ const latencyBounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
  * @since 0.1.0
  * @category models
  */
-export type UpstreamErrorClass = "refused" | "reset" | "connect_timeout" | "response_timeout" | "error"
+export type UpstreamErrorClass =
+  | "refused"
+  | "reset"
+  | "connect_timeout"
+  | "response_timeout"
+  | "invalid_response"
+  | "error"
 
 /**
  * Why a request was answered locally without being forwarded (other than a missing token).

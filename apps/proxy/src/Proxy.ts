@@ -23,17 +23,18 @@ import { redisTokenStore } from "@ipos/auth-redis"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Tracer from "effect/Tracer"
-import { buildConnector, Pool } from "undici"
+import { buildConnector } from "undici"
 import { makeAdmin, reservedPrefix } from "./Admin.js"
 import { rawRejection, rejectAnswer, sendJson } from "./Answers.js"
 import type { ProxyConfig } from "./Config.js"
 import { type CredentialSource, credentialSource } from "./CredentialFiles.js"
-import { type AccessEntry, ExchangeFailure, makeForwarder } from "./Forward.js"
+import { type AccessEntry, makeForwarder } from "./Forward.js"
 import type { LogEntry, LogSink } from "./Log.js"
 import { ProxyMetrics, type RejectReason } from "./Metrics.js"
 import { makeRouter } from "./Routes.js"
 import { startTelemetry, type Telemetry, withCredentialsId } from "./Telemetry.js"
 import { isRotating, makeTokenSource, type TokenSource } from "./TokenSource.js"
+import { ExchangeFailure, UpstreamPool } from "./Upstream.js"
 
 /**
  * A running proxy.
@@ -249,15 +250,14 @@ export const startProxy = async (
   for (const { scope } of config.routes)
     if (!sources.has(scope)) sources.set(scope, makeTokenSource({ tokens, scope, log, closeManager: false }))
   const route = makeRouter(config.routes, sources, source)
-  const pool = new Pool(config.upstream.origin, {
+  const pool = new UpstreamPool({
+    origin: config.upstream,
     connect: withConnectTimeout(
       options.connect ?? buildConnector({ timeout: config.connectTimeoutMs }),
       config.connectTimeoutMs
     ),
-    headersTimeout: config.responseTimeoutMs,
-    // Explicit rather than undici's silent 300 s default (0 = none).
-    bodyTimeout: config.bodyTimeoutMs,
-    pipelining: 1
+    headersTimeoutMs: config.responseTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs
   })
   let stopping = false
   const access = config.accessLog

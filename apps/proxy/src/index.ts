@@ -13,6 +13,7 @@ export { connectionNamed, type ForwardHeaders, hopByHop, requestHeaders, respons
 export { formatLine, type LogEntry, type LogFormat, type LogLevel, type LogSink, logFormats } from "./Log.js"
 export { ProxyMetrics, type RejectReason, type UpstreamErrorClass } from "./Metrics.js"
 export { makeTokens, type RunningProxy, type StartOptions, startProxy } from "./Proxy.js"
+export { defaultMaxHeadBytes, InvalidResponse, type ResponseEvents, ResponseParser } from "./ResponseParser.js"
 export { makeRouter, parseRoute, type Route } from "./Routes.js"
 export {
   otlpRequested,
@@ -32,3 +33,11 @@ export {
   type TokenSource,
   type TokenSourceOptions
 } from "./TokenSource.js"
+export {
+  ExchangeFailure,
+  UpstreamCall,
+  type UpstreamHandler,
+  UpstreamPool,
+  type UpstreamPoolOptions,
+  type UpstreamRequest
+} from "./Upstream.js"

@@ -44,6 +44,13 @@ describe("upstream and local refusals", () => {
     expect(upstreamFailureAnswer("reset").status).toBe(502)
   })
 
+  it("answers an unreadable upstream response 502 upstream_invalid_response", () => {
+    expect(upstreamFailureAnswer("invalid_response")).toEqual({
+      status: 502,
+      body: { error: "upstream_invalid_response", message: "the upstream's response could not be read as HTTP/1.1" }
+    })
+  })
+
   it("answers refused requests with the matching 4xx", () => {
     expect(
       ["absolute_form", "connect", "body_too_large", "header_too_large"].map((r) => rejectAnswer(r as never).status)

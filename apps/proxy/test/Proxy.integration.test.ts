@@ -45,6 +45,16 @@ const upstreamWith = async (handler?: Parameters<typeof startUpstream>[0]) => {
   cleanups.push(() => upstream.close())
   return upstream
 }
+/** A raw TCP upstream (for answers no HTTP server would send); resolves to its origin. */
+const rawUpstream = async (onConnection: (socket: net.Socket) => void): Promise<string> => {
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {})
+    onConnection(socket)
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+}
 const ready = (proxy: TestProxy) => eventually(() => proxy.source.current() !== undefined)
 const remember = (upstream: TestUpstream) => {
   for (const s of upstream.seen) for (const t of valuesOf(s.rawHeaders, "token")) tokensSeen.add(t)
@@ -628,6 +638,58 @@ describe("upstream failures", () => {
     const answer = await send(proxy.port, { path: "/x" })
     expect(answer.status).toBe(502)
     expect(answer.json()).toMatchObject({ error: "upstream_reset" })
+  })
+
+  it("answers 502 JSON when the upstream's response is not HTTP/1.1, and counts its class", async () => {
+    const upstream = await rawUpstream((socket) => {
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx"))
+    })
+    const proxy = await proxyTo(upstream)
+    await ready(proxy)
+    const answer = await send(proxy.port, { path: "/x" })
+    expect(answer.status).toBe(502)
+    expect(answer.json()).toEqual({
+      error: "upstream_invalid_response",
+      message: "the upstream's response could not be read as HTTP/1.1"
+    })
+    const metrics = (await send(proxy.port, { path: "/_ipos/metrics" })).text
+    expect(sample(metrics, 'ipos_proxy_upstream_errors_total{class="invalid_response"}')).toBe(1)
+  })
+
+  it("repeats a GET on a fresh connection when the upstream closed the kept-alive one unanswered", async () => {
+    let connections = 0
+    const upstream = await rawUpstream((socket) => {
+      connections += 1
+      let requests = 0
+      socket.setEncoding("latin1")
+      socket.on("data", (data: string) => {
+        requests += data.split("\r\n\r\n").length - 1
+        // Each connection answers once and then closes on the next request, as an upstream
+        // whose keep-alive timeout passed while the request was on its way.
+        if (requests > 1) socket.destroy()
+        else socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+      })
+    })
+    const proxy = await proxyTo(upstream)
+    await ready(proxy)
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    cleanups.push(async () => agent.destroy())
+    for (let i = 0; i < 3; i++) {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port: proxy.port, path: `/r${i}`, agent }, (res) => {
+            let body = ""
+            res.on("data", (c: Buffer) => {
+              body += c.toString()
+            })
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
+          })
+          .on("error", reject)
+      })
+      expect(answer).toEqual({ status: 200, body: "ok" })
+    }
+    expect(connections).toBe(3)
+    expect([...proxy.metrics.upstreamErrors]).toEqual([])
   })
 
   it("answers 504 JSON when the response headers do not come in time", async () => {
