@@ -80,18 +80,23 @@ export const openDemo = async (browser: Browser, sandboxUrl: string): Promise<De
   const consoleLines: Array<string> = []
   page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`))
   page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`))
-  page.on("response", (response) => {
-    if (!/\/v1\/(authenticate|refresh)-token$/.test(new URL(response.url()).pathname)) return
-    if (response.request().method() !== "POST") return
-    void response
-      .json()
-      .then((body: unknown) => {
-        if (typeof body === "object" && body !== null && "token" in body && typeof body.token === "string") {
-          tokens.add(body.token)
-        }
-      })
-      .catch(() => {})
-  })
+  // Token answers are recorded by fetching them on the test's side and handing them to the page
+  // unchanged: reading bodies back from the browser (a "response" listener) loses some on a busy
+  // machine, and a token missing here would be a token the leak search does not look for.
+  await page.route(
+    (url) => /\/v1\/(authenticate|refresh)-token$/.test(url.pathname),
+    async (route) => {
+      if (route.request().method() !== "POST") return route.continue()
+      const response = await route.fetch().catch(() => undefined)
+      // Unreachable (a test's dead address): the browser tries itself and fails as it would.
+      if (response === undefined) return route.continue()
+      const body: unknown = await response.json().catch(() => undefined)
+      if (typeof body === "object" && body !== null && "token" in body && typeof body.token === "string") {
+        tokens.add(body.token)
+      }
+      await route.fulfill({ response })
+    }
+  )
   await page.goto(`${inject("pageUrl")}?sandbox=${encodeURIComponent(sandboxUrl)}`)
   await page.waitForSelector("#level option", { state: "attached" })
   return { page, tokens, console: consoleLines }
