@@ -18,9 +18,10 @@ const rootIndex = process.argv.indexOf("--root")
 const repo = rootIndex === -1 ? root : process.argv[rootIndex + 1]
 const read = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
 const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`
+// Through exitCode, not process.exit: the copy is removed by a `finally` that exit would skip.
 const fail = (problems) => {
   console.error(`release:dry-run: ${problems.join("\n  ")}`)
-  process.exit(1)
+  process.exitCode = 1
 }
 
 /** The working tree as git sees it (tracked and untracked files, not ignored ones), copied into `dir`. */
@@ -45,13 +46,13 @@ const firstSection = (text) => {
   return text.slice(start + 1, end === -1 ? undefined : end).trim()
 }
 
-const copy = mkdtempSync(join(tmpdir(), "ipos-release-dry-run-"))
-try {
+/** Versions a copy of the tree in `copy` and checks what it made. */
+const dryRun = (copy) => {
   copyTree(copy)
   const pending = readdirSync(join(copy, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md")
   if (pending.length === 0) {
     console.log("release:dry-run: no pending changesets, nothing to release")
-    process.exit(0)
+    return
   }
   execFileSync(join(root, "node_modules/.bin/changeset"), ["version"], {
     cwd: copy,
@@ -96,6 +97,11 @@ try {
       released.map(({ name, to }) => `${name}@${to}`).join(", ")
   )
   if (problems.length > 0) fail(problems)
+}
+
+const copy = mkdtempSync(join(tmpdir(), "ipos-release-dry-run-"))
+try {
+  dryRun(copy)
 } finally {
   rmSync(copy, { recursive: true, force: true })
 }

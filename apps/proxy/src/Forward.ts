@@ -122,6 +122,8 @@ export const makeForwarder = (ctx: ForwardContext) => {
     renewed: Promise<string | undefined> | undefined = undefined
     /** The upstream exchange under way. */
     call: UpstreamCall | undefined = undefined
+    /** A `drain` listener on the client answer is waiting to resume the upstream reads. */
+    awaitingDrain = false
     /** The client's body is being read (first attempt). */
     streaming = false
     /** Answered locally (413) while the upstream request was under way. */
@@ -245,7 +247,14 @@ export const makeForwarder = (ctx: ForwardContext) => {
     onData(chunk: Buffer): boolean {
       if (this.renewed !== undefined) return true
       if (this.res.write(chunk)) return true
-      this.res.once("drain", () => this.call?.resume())
+      // The rest of a read still arrives after a refusal: one drain listener for them all.
+      if (!this.awaitingDrain) {
+        this.awaitingDrain = true
+        this.res.once("drain", () => {
+          this.awaitingDrain = false
+          this.call?.resume()
+        })
+      }
       return false
     }
 

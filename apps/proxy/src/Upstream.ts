@@ -329,9 +329,14 @@ class Connection {
     const error = this.parser.feed(chunk)
     if (this.call !== call) return
     if (error !== undefined) {
-      this.held = undefined
-      this.fail(error)
-      return
+      if (!this.completed) {
+        this.held = undefined
+        this.fail(error)
+        return
+      }
+      // Bytes after a complete answer (a body on a HEAD, 204 or 304, say): the answer stands, but
+      // the connection cannot be trusted to frame another one.
+      this.keepAlive = false
     }
     if (this.completed) this.finish(call)
     else if (this.held !== undefined) {
@@ -350,6 +355,12 @@ class Connection {
     call.done = true
     const requestComplete = call.request.body !== "stream" || call.bodyEnded
     if (this.keepAlive && requestComplete && this.socket !== undefined && !this.socket.destroyed) {
+      // Paused for a slow client while the rest of the same read completed the answer: reading
+      // must go on, or the next exchange on this connection would never see its response.
+      if (this.paused) {
+        this.paused = false
+        this.socket.resume()
+      }
       this.reused = true
       this.pool.release(this)
     } else this.drop()
@@ -514,8 +525,13 @@ export class UpstreamPool {
   /** Takes back a connection that can carry another exchange. */
   release(conn: Connection): void {
     const hint = conn.parser.keepAliveHint
-    // The upstream closes at its `timeout`: stop reusing a second before.
-    const idleMs = hint > 1 ? Math.min(this.idleTimeoutMs, hint * 1000 - 1000) : this.idleTimeoutMs
+    // The upstream closes at its `timeout`: stop reusing a second before (half a second for 1 s).
+    const idleMs =
+      hint > 1
+        ? Math.min(this.idleTimeoutMs, hint * 1000 - 1000)
+        : hint === 1
+          ? Math.min(this.idleTimeoutMs, 500)
+          : this.idleTimeoutMs
     conn.wait = Wait.Idle
     conn.deadline = performance.now() + idleMs
     this.idle.push(conn)

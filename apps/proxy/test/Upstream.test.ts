@@ -195,6 +195,48 @@ describe("UpstreamPool requests", () => {
     })
     expect(seen).toEqual(["head", "end whole"])
   })
+  it("keeps reading a connection that was paused for a slow client when the same read completed the answer", async () => {
+    const chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n2\r\ncd\r\n2\r\nef\r\n0\r\n\r\n"
+    const upstream = await rawUpstream((socket, received) => {
+      const heads = received.split("\r\n\r\n").length - 1
+      if (received.endsWith("\r\n\r\n")) socket.write(heads === 1 ? chunked : okResponse("second"))
+    })
+    const pool = poolFor(upstream.port, { headersTimeoutMs: 1000 })
+    const slow = await new Promise<string>((resolve) => {
+      let body = ""
+      pool.dispatch(
+        { method: "GET", path: "/", headers: [], body: null, framed: false },
+        {
+          onHeaders: () => {},
+          // A client that never drains: every slice asks the pool to hold further data.
+          onData: (chunk) => {
+            body += chunk.toString("latin1")
+            return false
+          },
+          onComplete: (last) => resolve(body + (last?.toString("latin1") ?? "")),
+          onError: (error) => resolve(`error ${String(error)}`),
+          onDrain: () => {}
+        }
+      )
+    })
+    expect(slow).toBe("abcdef")
+    expect(await exchange(pool).outcome).toEqual({ status: 200, headers: ["Content-Length", "6"], body: "second" })
+    expect(upstream.sockets.length).toBe(1)
+  })
+
+  it("delivers an answer followed by stray bytes (a body on a HEAD) and does not reuse that connection", async () => {
+    const upstream = await rawUpstream((socket, received) => {
+      if (received.endsWith("\r\n\r\n")) socket.write(okResponse("stray"))
+    })
+    const pool = poolFor(upstream.port)
+    expect(await exchange(pool, { method: "HEAD" }).outcome).toEqual({
+      status: 200,
+      headers: ["Content-Length", "5"],
+      body: ""
+    })
+    expect(await exchange(pool, { method: "HEAD" }).outcome).toMatchObject({ status: 200, body: "" })
+    expect(upstream.sockets.length).toBe(2)
+  })
 })
 
 describe("UpstreamPool over TLS", () => {
@@ -333,5 +375,22 @@ describe("UpstreamPool failures", () => {
     for (let i = 0; i < 150 && closedAt === 0; i++) await new Promise((r) => setTimeout(r, 20))
     expect(closedAt - started).toBeGreaterThanOrEqual(990)
     expect(closedAt - started).toBeLessThan(2000)
+  })
+
+  it("reuses a connection for at most half a second when the upstream says Keep-Alive: timeout=1", async () => {
+    const upstream = await rawUpstream((socket, received) => {
+      if (received.endsWith("\r\n\r\n")) socket.write(okResponse("ok", "Keep-Alive: timeout=1\r\n"))
+    })
+    const pool = poolFor(upstream.port, { idleTimeoutMs: 60_000 })
+    let closedAt = 0
+    const started = performance.now()
+    await exchange(pool).outcome
+    upstream.sockets[0]!.on("close", () => {
+      closedAt = performance.now()
+    })
+    for (let i = 0; i < 150 && closedAt === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(closedAt).toBeGreaterThan(0)
+    // Closed by the pool, before the upstream's own second is up.
+    expect(closedAt - started).toBeLessThan(990)
   })
 })

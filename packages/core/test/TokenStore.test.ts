@@ -99,6 +99,25 @@ describe("TokenStore", () => {
     await a.close()
   })
 
+  it("a shared token that is not a compact JWT (CR/LF planted in the store) is never served: the manager authenticates itself", async () => {
+    const server = new FakeAuthServer()
+    const shared = fakeShared()
+    const a = createTokenManager({ ...keys, baseUrl, fetch: server.fetch, store: shared.store })
+    const good = await a.getToken()
+    const [key] = [...shared.tokens.keys()]
+    const planted = `${good}\r\nx-injected: 1`
+    shared.tokens.set(key!, { ...shared.tokens.get(key!)!, token: planted })
+    const b = createTokenManager({ ...keys, baseUrl, fetch: server.fetch, store: shared.store })
+    const token = await b.getToken()
+    expect(token).not.toBe(planted)
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    expect(server.count()).toBe(2)
+    // The planted value was replaced in the store by the token acquired instead.
+    expect(shared.tokens.get(key!)?.token).toBe(token)
+    await a.close()
+    await b.close()
+  })
+
   it("the memory store (the default) shares nothing: two managers authenticate twice", async () => {
     const server = new FakeAuthServer()
     const a = createTokenManager({ ...keys, baseUrl, fetch: server.fetch, store: memoryTokenStore })

@@ -4,7 +4,7 @@
  * release or a changeset naming no package of the workspace fails it.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -34,8 +34,15 @@ describe("release-dry-run.mjs", () => {
     write(dir, ".changeset/first.md", `---\n"a": ${bump}\n---\n\nFirst release of a.\n`)
     return dir
   }
+  /** Runs the script with a temporary folder of its own, which it must leave empty whatever happened. */
   const dryRun = (dir: string) => {
-    const result = spawnSync(process.execPath, [script, "--root", dir], { encoding: "utf8" })
+    const temp = mkdtempSync(join(tmpdir(), "release-dry-run-tmp-"))
+    repos.push(temp)
+    const result = spawnSync(process.execPath, [script, "--root", dir], {
+      encoding: "utf8",
+      env: { ...process.env, TMPDIR: temp }
+    })
+    expect(readdirSync(temp)).toEqual([])
     return { code: result.status, stdout: result.stdout, stderr: result.stderr }
   }
 

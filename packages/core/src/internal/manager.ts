@@ -66,6 +66,7 @@ import { ValidationError, validateExpiryMinutes, validateScope } from "../Valida
 import { type EventHub, makeEventHub } from "./events.js"
 import { MAX_DURATION_MS, optionalBoolean, optionalNumber } from "./options.js"
 import { shortHash } from "./redact.js"
+import { isCompactJwt } from "./wire.js"
 
 /** Public metadata of a held token. */
 export interface ManagedToken {
@@ -601,6 +602,18 @@ export const makeEngine = (
 
     /** A token another process acquired, as if it had been received here now. */
     const fromShared = (slot: Slot, shared: SharedToken): Result.Result<Held, AuthFailure> => {
+      // A store is another trust boundary (a Redis others can write): what it hands back goes into
+      // request headers, so it must be a token the service could have sent (no CR/LF, no spaces).
+      if (!isCompactJwt(shared.token)) {
+        return Result.fail(
+          new MalformedResponse({
+            operation: shared.via,
+            status: 200,
+            reason: "a shared token from the token store that is not a compact JWT",
+            excerpt: ""
+          })
+        )
+      }
       const wall = wallNow()
       const clockOffset: ClockOffset = { offsetMs: shared.clockOffsetMs, source: "previous" }
       return toHeld(

@@ -54,6 +54,9 @@ export const isAuthErrorBody = (value: unknown): value is AuthErrorBody =>
   authErrorCode.test(value.errorCode) &&
   typeof value.errorMessage === "string"
 
+/** A compact JWT (three base64url parts): what the spec allows as a token, and all a header may carry of it. */
+export const isCompactJwt = (value: string): boolean => jwtPattern.test(value)
+
 /** The spec's `TokenResponse`, with only its four fields kept; `undefined` when it is not one. */
 export const decodeTokenResponse = (value: unknown): TokenResponse | undefined => {
   if (!isObject(value)) return undefined
