@@ -21,7 +21,8 @@ export const parseChangeset = (text) => {
   for (const line of head.split(/\r?\n/).filter((l) => l.trim() !== "")) {
     const release = /^\s*(["']?)([^"':\s]+)\1\s*:\s*(\S+)\s*$/.exec(line)
     if (release === null) problems.push(`unreadable line "${line.trim()}"`)
-    else if (!bumps.has(release[3])) problems.push(`"${release[2]}" has bump "${release[3]}" (major, minor or patch)`)
+    else if (!bumps.has(release[3]))
+      problems.push(`"${release[2]}" has bump "${release[3]}" (major, minor, patch or none)`)
     else releases.push({ name: release[2], type: release[3] })
   }
   const summary = body.trim()

@@ -106,9 +106,13 @@ const findBase = () => {
 
 /** Files changed since `commit` (all tracked files without one), uncommitted and untracked ones included. */
 const changedFiles = (commit) => {
+  // NUL-separated (-z): without it git quotes and escapes names outside ASCII, which then match no package.
+  const paths = (text) => text.split("\0").filter((path) => path !== "")
   const tracked =
-    commit === undefined ? lines(git("ls-files")) : lines(git("diff", "--name-only", "--no-renames", commit))
-  return [...new Set([...tracked, ...lines(git("ls-files", "--others", "--exclude-standard"))])]
+    commit === undefined
+      ? paths(git("ls-files", "-z"))
+      : paths(git("diff", "--name-only", "-z", "--no-renames", commit))
+  return [...new Set([...tracked, ...paths(git("ls-files", "-z", "--others", "--exclude-standard"))])]
 }
 
 const fail = (message) => {

@@ -58,7 +58,7 @@ describe("parseChangeset", () => {
         want: {
           releases: [],
           summary: "Text.",
-          problems: ['"@ipos/auth-core" has bump "minr" (major, minor or patch)']
+          problems: ['"@ipos/auth-core" has bump "minr" (major, minor, patch or none)']
         }
       }
     ],
@@ -283,6 +283,13 @@ describe("check-changesets.mjs", () => {
     expect(check(dir).code).toBe(0)
     write(dir, "packages/b/package.json", manifest("b", { dependencies: { effect: "4.1.0" } }))
     expect(check(dir).stderr).toContain("\n  b: packages/b/package.json\n")
+  })
+
+  it("matches files whose names are not ASCII to their package", () => {
+    const dir = released()
+    write(dir, "packages/a/src/café.ts", "export const two = 2\n")
+    commit(dir, "a file named in UTF-8")
+    expect(check(dir).stderr).toContain("\n  a: packages/a/src/café.ts\n")
   })
 
   it("counts uncommitted and untracked files, changesets included", () => {
