@@ -158,7 +158,7 @@ export const flags: ReadonlyArray<FlagSpec> = [
   {
     name: "body-timeout",
     value: "MS",
-    help: `longest pause between response body chunks, then the response is cut; 0 = none (default ${defaults.bodyTimeoutMs})`
+    help: `longest pause in a response body (the upstream not sending, or the client not reading), then the response is cut; 0 = none (default ${defaults.bodyTimeoutMs})`
   },
   { name: "max-body", value: "BYTES", help: `largest request body, else 413 (default ${defaults.maxBodyBytes})` },
   { name: "max-header", value: "BYTES", help: `largest request head, else 431 (default ${defaults.maxHeaderBytes})` },

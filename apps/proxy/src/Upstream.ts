@@ -308,7 +308,9 @@ class Connection {
     if (call === undefined) return
     if (!call.handler.onData(chunk) && !this.paused && this.call === call) {
       this.paused = true
-      this.deadline = Number.POSITIVE_INFINITY
+      // A client that stops reading holds this connection no longer than a silent upstream would.
+      this.deadline =
+        this.pool.bodyTimeoutMs > 0 ? performance.now() + this.pool.bodyTimeoutMs : Number.POSITIVE_INFINITY
       this.socket?.pause()
     }
     if (this.call !== call) this.parser.stop()

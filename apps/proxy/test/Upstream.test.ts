@@ -38,12 +38,15 @@ const rawUpstream = async (serve: (socket: net.Socket, received: string, index: 
   return { port: (server.address() as AddressInfo).port, sockets, requests }
 }
 
-const poolFor = (port: number, options: { headersTimeoutMs?: number; idleTimeoutMs?: number } = {}) => {
+const poolFor = (
+  port: number,
+  options: { headersTimeoutMs?: number; bodyTimeoutMs?: number; idleTimeoutMs?: number } = {}
+) => {
   const pool = new UpstreamPool({
     origin: new URL(`http://127.0.0.1:${port}`),
     connect: buildConnector({ timeout: 5000 }),
     headersTimeoutMs: options.headersTimeoutMs ?? 5000,
-    bodyTimeoutMs: 5000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 5000,
     ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs })
   })
   cleanups.push(() => pool.destroy())
@@ -222,6 +225,31 @@ describe("UpstreamPool requests", () => {
     expect(slow).toBe("abcdef")
     expect(await exchange(pool).outcome).toEqual({ status: 200, headers: ["Content-Length", "6"], body: "second" })
     expect(upstream.sockets.length).toBe(1)
+  })
+
+  it("fails an exchange whose client stopped reading for longer than the body timeout, and drops its connection", async () => {
+    const upstream = await rawUpstream((socket, received) => {
+      // One chunk now; the rest never comes while the pool holds the connection paused.
+      if (received.endsWith("\r\n\r\n"))
+        socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n")
+    })
+    const pool = poolFor(upstream.port, { bodyTimeoutMs: 300 })
+    const outcome = await new Promise<string>((resolve) => {
+      pool.dispatch(
+        { method: "GET", path: "/", headers: [], body: null, framed: false },
+        {
+          onHeaders: () => {},
+          onData: () => false,
+          onComplete: () => resolve("complete"),
+          onError: (error) => resolve(error instanceof ExchangeFailure ? error.failure : String(error)),
+          onDrain: () => {}
+        }
+      )
+      setTimeout(() => resolve("still held after 3 s"), 3000)
+    })
+    expect(outcome).toBe("error")
+    await new Promise((r) => setTimeout(r, 50))
+    expect(upstream.sockets[0]!.destroyed || upstream.sockets[0]!.readableEnded).toBe(true)
   })
 
   it("delivers an answer followed by stray bytes (a body on a HEAD) and does not reuse that connection", async () => {
