@@ -42,6 +42,16 @@ const requestOnly: ReadonlySet<string> = new Set(["apikey", "secretkey", "expect
 const text = (v: string | Buffer): string => (typeof v === "string" ? v : v.toString("latin1"))
 
 /**
+ * The lengths of the names dropped by rule (hop-by-hop, credentials, `Expect`, `Host`): a name of
+ * any other length (most of them) is kept without lower-casing it, unless it is the token header
+ * or named in `Connection`.
+ */
+const droppedLengths = new Uint8Array(32)
+for (const name of [...hopByHop, ...requestOnly, "host"]) droppedLengths[name.length] = 1
+const mayBeDropped = (length: number, tokenHeader: string, named: Set<string> | undefined): boolean =>
+  named !== undefined || length === tokenHeader.length || (length < 32 && droppedLengths[length] === 1)
+
+/**
  * The names listed in `Connection` values, lower case (`undefined` when there is none: the common
  * case allocates nothing).
  *
@@ -111,6 +121,10 @@ export const requestHeaders = (
   let clientToken = false
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!
+    if (!mayBeDropped(name.length, tokenHeader, named)) {
+      out.push(name, raw[i + 1]!)
+      continue
+    }
     const lower = name.toLowerCase()
     if (lower === tokenHeader) {
       clientToken = true
@@ -144,6 +158,10 @@ export const responseHeaders = (raw: ReadonlyArray<string | Buffer>, tokenHeader
   const out: Array<string> = []
   for (let i = 0; i < raw.length; i += 2) {
     const name = text(raw[i]!)
+    if (!mayBeDropped(name.length, tokenHeader, named)) {
+      out.push(name, text(raw[i + 1]!))
+      continue
+    }
     const lower = name.toLowerCase()
     if (lower === tokenHeader || hopByHop.has(lower) || named?.has(lower)) continue
     out.push(name, text(raw[i + 1]!))

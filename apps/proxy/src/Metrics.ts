@@ -84,6 +84,8 @@ export class ProxyMetrics {
   /** Keyed `scope\u0000class` / `scope\u0000kind`. */
   readonly scopeAnswers = new Map<string, number>()
   readonly scopeFailClosed = new Map<string, number>()
+  /** The `scopeAnswers` keys of each scope by status class (index 1…5), made once per scope. */
+  private readonly scopeKeys = new Map<string, ReadonlyArray<string>>()
   readonly latencyBuckets: Array<number> = latencyBounds.map(() => 0)
   latencyCount = 0
   latencySum = 0
@@ -100,7 +102,13 @@ export class ProxyMetrics {
     const c = (status / 100) | 0
     if (c < 1 || c > 5) return
     this.byClass[c]! += 1
-    if (scope !== undefined) this.bump(this.scopeAnswers, `${scope}\u0000${c}xx`)
+    if (scope === undefined) return
+    let keys = this.scopeKeys.get(scope)
+    if (keys === undefined) {
+      keys = ["", "1xx", "2xx", "3xx", "4xx", "5xx"].map((label) => `${scope}\u0000${label}`)
+      this.scopeKeys.set(scope, keys)
+    }
+    this.bump(this.scopeAnswers, keys[c]!)
   }
 
   failedClosed(kind: string, scope: string): void {

@@ -61,9 +61,12 @@ const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** The same as a lookup table by character code (1: a token character). */
 const tokenChars = new Uint8Array(256)
 for (let c = 0; c < 256; c++) if (tokenName.test(String.fromCharCode(c))) tokenChars[c] = 1
-/** What no response head holds: controls other than tab, DEL, and CR or LF outside a CRLF. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
-const forbidden = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/
+/**
+ * What a header value may hold, by character code (1: allowed): tab, space, visible ASCII and
+ * obs-text. Controls, DEL and a CR or LF inside a line (a bare one) are not.
+ */
+const valueChars = new Uint8Array(256)
+for (let c = 0; c < 256; c++) if (c === 9 || (c >= 32 && c !== 127)) valueChars[c] = 1
 const isSpace = (c: number) => c === 32 || c === 9
 const statusLine = /^HTTP\/1\.([01]) ([1-9][0-9][0-9])(?: ([\t\x20-\x7e\x80-\xff]*))?$/
 const digits = /^[0-9]{1,15}$/
@@ -230,9 +233,8 @@ export class ResponseParser {
   }
 
   private parseHead(text: string): InvalidResponse | undefined {
-    // One pass for characters no head may hold (controls, a CR or LF outside a line end), then
-    // each line by index: no split, no per-line regular expression on the common path.
-    if (forbidden.test(text)) return new InvalidResponse("malformed header value")
+    // Each line by index, every character checked once by table: no split, no regular expression
+    // over the head. Lines end at CRLF, so a bare CR or LF is a control inside a line.
     let end = text.indexOf("\r\n")
     if (end === -1) end = text.length
     const status = statusLine.exec(end === text.length ? text : text.slice(0, end))
@@ -250,10 +252,17 @@ export class ResponseParser {
       if (colon <= at || colon > end) return new InvalidResponse("malformed header line")
       for (let i = at; i < colon; i++)
         if (tokenChars[text.charCodeAt(i)] !== 1) return new InvalidResponse("malformed header name")
+      // The value without its surrounding spaces and tabs, every character allowed.
       let from = colon + 1
-      let to = end
-      while (from < to && isSpace(text.charCodeAt(from))) from++
-      while (to > from && isSpace(text.charCodeAt(to - 1))) to--
+      let to = from
+      for (let i = from; i < end; i++) {
+        const c = text.charCodeAt(i)
+        if (valueChars[c] !== 1) return new InvalidResponse("malformed header value")
+        if (isSpace(c)) {
+          if (from === i) from = i + 1
+        } else to = i + 1
+      }
+      if (to < from) to = from
       const name = text.slice(at, colon)
       const value = text.slice(from, to)
       at = end + 2
@@ -262,7 +271,7 @@ export class ResponseParser {
         case 14:
           if (name.toLowerCase() === "content-length") {
             // Repeated (or a list) only with one value, else the framing is ambiguous.
-            for (const part of value.split(",")) {
+            for (const part of digits.test(value) ? [value] : value.split(",")) {
               const v = part.trim()
               if (!digits.test(v)) return new InvalidResponse("malformed Content-Length")
               if (length !== undefined && Number(length) !== Number(v))
@@ -280,7 +289,8 @@ export class ResponseParser {
           break
         case 10:
           if (name.toLowerCase() === "connection") {
-            for (const part of value.toLowerCase().split(",")) {
+            const lower = value.toLowerCase()
+            for (const part of lower === "keep-alive" || lower === "close" ? [lower] : lower.split(",")) {
               const option = part.trim()
               if (option === "close") close = true
               else if (option === "keep-alive" && status[1] === "0") close = false

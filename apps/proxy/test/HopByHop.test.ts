@@ -4,6 +4,30 @@ import { connectionNamed, hopByHop, requestHeaders, responseHeaders } from "../s
 
 const names = (raw: ReadonlyArray<string>) => raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase())
 
+/** Header names in any case: every name the rules drop, lengths shared with them, and others. */
+const anyCase = (name: string) =>
+  fc
+    .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+    .map((upper) => [...name].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join(""))
+const headerName = fc.oneof(
+  fc.constantFrom(...hopByHop, "host", "token", "apikey", "secretkey", "expect", "x-api-token").chain(anyCase),
+  // Same lengths as dropped names (10: connection, 7: upgrade, 2: te, 4: host), kept.
+  fc.constantFrom("x-trace-id", "x-agent", "tz", "date", "accept"),
+  fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,20}$/)
+)
+const headerValue = fc.oneof(
+  fc.stringMatching(/^[ -~]{0,20}$/),
+  fc.array(headerName, { maxLength: 3 }).map((list) => list.join(", "))
+)
+const headerPairs = fc.array(fc.tuple(headerName, headerValue), { maxLength: 16 })
+const tokenHeaderName = fc.constantFrom("token", "x-api-token", "te-token", "authorization")
+
+/** The rule as stated: keep a header unless its lower-case name is in `dropped` or named in Connection. */
+const keptByRule = (pairs: ReadonlyArray<[string, string]>, dropped: (lower: string) => boolean) => {
+  const named = connectionNamed(pairs.flat()) ?? new Set<string>()
+  return pairs.filter(([n]) => !dropped(n.toLowerCase()) && !named.has(n.toLowerCase())).flat()
+}
+
 describe("requestHeaders", () => {
   it.each([
     [
@@ -74,6 +98,31 @@ describe("requestHeaders", () => {
           expect(["apikey", "secretkey", "expect"]).not.toContain(n)
         }
       })
+    )
+  })
+})
+
+describe("requestHeaders and responseHeaders keep exactly what the rules keep", () => {
+  it("requestHeaders: every other client header, in order, whatever the case of names", () => {
+    fc.assert(
+      fc.property(headerPairs, tokenHeaderName, (pairs, tokenHeader) => {
+        const dropped = (n: string) =>
+          n === tokenHeader || n === "host" || hopByHop.has(n) || ["apikey", "secretkey", "expect"].includes(n)
+        const { headers, clientToken } = requestHeaders(pairs.flat(), "up:1", tokenHeader, "jwt")
+        expect(headers).toEqual([...keptByRule(pairs, dropped), "host", "up:1", tokenHeader, "jwt"])
+        expect(clientToken).toBe(pairs.some(([n]) => n.toLowerCase() === tokenHeader))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("responseHeaders: every other upstream header, in order, whatever the case of names", () => {
+    fc.assert(
+      fc.property(headerPairs, tokenHeaderName, (pairs, tokenHeader) => {
+        const dropped = (n: string) => n === tokenHeader || hopByHop.has(n)
+        expect(responseHeaders(pairs.flat(), tokenHeader)).toEqual(keptByRule(pairs, dropped))
+      }),
+      { numRuns: 500 }
     )
   })
 })

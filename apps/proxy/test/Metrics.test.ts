@@ -22,4 +22,17 @@ describe("ProxyMetrics", () => {
     expect(text).toContain("ipos_proxy_upstream_latency_seconds_count 3\n")
     expect(text).toContain("ipos_proxy_token_ready 1\n")
   })
+
+  it("counts answers by scope and class, each scope apart", () => {
+    const metrics = new ProxyMetrics()
+    for (const status of [200, 204, 503]) metrics.answered(status, "PaymentTokenization")
+    metrics.answered(200, "Reports")
+    metrics.answered(99, "Reports")
+    const text = metrics.render({ tokenReady: true })
+    expect(text).toContain('ipos_proxy_scope_requests_total{scope="PaymentTokenization",class="2xx"} 2\n')
+    expect(text).toContain('ipos_proxy_scope_requests_total{scope="PaymentTokenization",class="5xx"} 1\n')
+    expect(text).toContain('ipos_proxy_scope_requests_total{scope="Reports",class="2xx"} 1\n')
+    expect(text).toContain('ipos_proxy_requests_total{class="2xx"} 3\n')
+    expect([...metrics.scopeAnswers.values()].reduce((a, b) => a + b, 0)).toBe(4)
+  })
 })

@@ -361,6 +361,21 @@ describe("ResponseParser with any split of the bytes", () => {
     )
   })
 
+  it("refuses a head with a control character, DEL, or a bare CR or LF anywhere in it", () => {
+    const forbidden = fc.constantFrom(...Array.from({ length: 32 }, (_, c) => c).filter((c) => c !== 9), 127)
+    fc.assert(
+      fc.property(message, forbidden, fc.nat(), (m, code, at) => {
+        const { bytes } = encode(m)
+        // Anywhere in the status line or a header line (between a line's CR and LF too), up to the
+        // CRLF CRLF that ends the head, which stays whole.
+        const cut = at % (bytes.indexOf("\r\n\r\n") + 1)
+        const given = Buffer.concat([bytes.subarray(0, cut), Buffer.from([code]), bytes.subarray(cut)])
+        expect(parse([given], "GET", m.framing === "close").error).toBeDefined()
+      }),
+      { numRuns: 500 }
+    )
+  })
+
   it("never throws on arbitrary bytes: a result or a refusal", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 50 }), (bytes, cut) => {
