@@ -121,17 +121,14 @@ export const requestHeaders = (
   let clientToken = false
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!
-    if (!mayBeDropped(name.length, tokenHeader, named)) {
-      out.push(name, raw[i + 1]!)
-      continue
+    if (mayBeDropped(name.length, tokenHeader, named)) {
+      const lower = name.toLowerCase()
+      if (lower === tokenHeader) {
+        clientToken = true
+        continue
+      }
+      if (lower === "host" || hopByHop.has(lower) || requestOnly.has(lower) || named?.has(lower)) continue
     }
-    const lower = name.toLowerCase()
-    if (lower === tokenHeader) {
-      clientToken = true
-      continue
-    }
-    if (lower === "host" || hopByHop.has(lower) || requestOnly.has(lower)) continue
-    if (named?.has(lower)) continue
     out.push(name, raw[i + 1]!)
   }
   out.push("host", upstreamHost, tokenHeader, token)
@@ -158,12 +155,10 @@ export const responseHeaders = (raw: ReadonlyArray<string | Buffer>, tokenHeader
   const out: Array<string> = []
   for (let i = 0; i < raw.length; i += 2) {
     const name = text(raw[i]!)
-    if (!mayBeDropped(name.length, tokenHeader, named)) {
-      out.push(name, text(raw[i + 1]!))
-      continue
+    if (mayBeDropped(name.length, tokenHeader, named)) {
+      const lower = name.toLowerCase()
+      if (lower === tokenHeader || hopByHop.has(lower) || named?.has(lower)) continue
     }
-    const lower = name.toLowerCase()
-    if (lower === tokenHeader || hopByHop.has(lower) || named?.has(lower)) continue
     out.push(name, text(raw[i + 1]!))
   }
   return out
